@@ -1,0 +1,69 @@
+/**
+ * Every failure a user can meet has one kind, one stable exit code and one fix.
+ * Only the CLI turns a FieldError into an exit; everything else throws or yields it.
+ */
+export const EXIT_CODES = {
+  internal: 1,
+  usage: 2,
+  bad_input: 3,
+  config: 4,
+  modelfile: 5,
+  workspace: 6,
+  ollama_down: 10,
+  model_missing: 11,
+  bad_request: 12,
+  runner_crashed: 13,
+  busy: 14,
+  stream_broken: 15,
+  stall: 16,
+  over_budget: 20,
+  secret: 21,
+  thermal: 22,
+  io: 30,
+  canceled: 130,
+} as const;
+
+export type ErrorKind = keyof typeof EXIT_CODES;
+
+/** One line per kind for `--help` and the README; kept beside the codes so they cannot drift apart. */
+export const EXIT_CODE_MEANINGS: Record<ErrorKind, string> = {
+  internal: 'unexpected internal error (a bug: please report it)',
+  usage: 'bad command line (unknown command, option or mode)',
+  bad_input: 'bad input: empty prompt, unreadable or binary file, bad project name',
+  config: 'invalid configuration value',
+  modelfile: 'invalid Modelfile',
+  workspace: 'workspace not writable or not found',
+  ollama_down: 'Ollama is not running or not reachable',
+  model_missing: 'model not installed in Ollama',
+  bad_request: 'Ollama rejected the request (400)',
+  runner_crashed: 'the model runner stopped (500): out of memory or crashed',
+  busy: 'Ollama stayed busy (503) after retries',
+  stream_broken: 'the answer stream broke mid-way (partial kept)',
+  stall: 'no data from Ollama within the stall timeout (partial kept)',
+  over_budget: 'the request does not fit the context budget',
+  secret: 'a secret was found in the input',
+  thermal: 'cooling down: the laptop is hot',
+  io: 'could not write a file (disk full or permissions)',
+  canceled: 'canceled by the user (partial kept)',
+};
+
+export class FieldError extends Error {
+  override readonly name = 'FieldError';
+  readonly kind: ErrorKind;
+  /** What the user can do about it, phrased as an instruction. */
+  readonly fix: string | undefined;
+
+  constructor(kind: ErrorKind, message: string, options: { fix?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.kind = kind;
+    this.fix = options.fix;
+  }
+
+  get exitCode(): number {
+    return EXIT_CODES[this.kind];
+  }
+}
+
+export function isFieldError(value: unknown): value is FieldError {
+  return value instanceof FieldError;
+}
