@@ -1,0 +1,252 @@
+/**
+ * The Ollama port on the real `ollama` client. Each request gets its own abort controller that is
+ * always fired in `finally`: leaving a `for await` early does not close the HTTP request, and the
+ * model would keep generating and hold the only slot.
+ */
+import { Ollama } from 'ollama';
+import type { ChatResponse } from 'ollama';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { FieldError, isFieldError } from '../core/errors.js';
+import { ThinkSplitter } from '../core/think-split.js';
+import type { ChatChunk, ChatPort, ChatRequest } from '../core/ports.js';
+
+export interface OllamaChatOptions {
+  host: string;
+  /** No chunk for this long after the first one: abort and keep the partial. */
+  stallMs: number;
+  /** Queue wait + model load + prompt eval all happen before the first byte; a cold 8 GB load is slow. */
+  firstChunkMs: number;
+  /** 503 (busy) retries before giving up; the wait doubles each time, with jitter. */
+  busyRetries?: number;
+  busyBaseMs?: number;
+  random?: () => number;
+}
+
+// Ollama sends headers only with the first chunk; undici's 300 s header/body timeouts would cut a
+// slow load short, so they are off and our own stall timer rules.
+let agent: Agent | undefined;
+function noTimeoutFetch(signal: AbortSignal): typeof fetch {
+  agent ??= new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+  const dispatcher = agent;
+  return ((input: string, init: RequestInit = {}) => {
+    const signals = init.signal ? [init.signal, signal] : [signal];
+    return undiciFetch(input, { ...(init as object), dispatcher, signal: AbortSignal.any(signals) });
+  }) as unknown as typeof fetch;
+}
+
+export function createOllamaChat(options: OllamaChatOptions): ChatPort {
+  return {
+    chat: (request, signal) => streamChat(options, request, signal),
+    modelDigest: (model) => modelDigest(options.host, model),
+  };
+}
+
+async function* streamChat(options: OllamaChatOptions, request: ChatRequest, userSignal: AbortSignal): AsyncGenerator<ChatChunk> {
+  const requestAbort = new AbortController();
+  let reason: 'stall' | 'first_chunk' | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (ms: number, why: 'stall' | 'first_chunk'): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      reason = why;
+      requestAbort.abort();
+    }, ms);
+  };
+  const onUserAbort = (): void => requestAbort.abort();
+  userSignal.addEventListener('abort', onUserAbort, { once: true });
+  if (userSignal.aborted) requestAbort.abort();
+
+  const client = new Ollama({ host: options.host, fetch: noTimeoutFetch(requestAbort.signal) });
+  let gotChunk = false;
+  try {
+    arm(options.firstChunkMs, 'first_chunk');
+    const stream = await withBusyRetry(options, requestAbort.signal, () =>
+      client.chat({
+        model: request.model,
+        messages: request.messages,
+        think: request.think,
+        options: request.options,
+        stream: true,
+      }),
+    );
+    const splitter = new ThinkSplitter();
+    for await (const part of stream) {
+      gotChunk = true;
+      arm(options.stallMs, 'stall');
+      yield* toChunks(part, splitter);
+    }
+    for (const piece of splitter.flush()) yield { type: piece.type, text: piece.text };
+  } catch (error) {
+    throw classifyOllamaError(error, {
+      host: options.host,
+      model: request.model,
+      canceled: userSignal.aborted,
+      timedOut: reason,
+      midStream: gotChunk,
+      timeoutSeconds: Math.round((reason === 'stall' ? options.stallMs : options.firstChunkMs) / 1000),
+    });
+  } finally {
+    clearTimeout(timer);
+    userSignal.removeEventListener('abort', onUserAbort);
+    requestAbort.abort();
+  }
+}
+
+function* toChunks(part: ChatResponse, splitter: ThinkSplitter): Generator<ChatChunk> {
+  const thinking = part.message?.thinking;
+  if (thinking) yield { type: 'thinking', text: thinking };
+  const content = part.message?.content;
+  if (content) {
+    // Only servers without a `thinking` field put reasoning inline.
+    for (const piece of splitter.push(content)) yield { type: piece.type, text: piece.text };
+  }
+  if (part.done) {
+    for (const piece of splitter.flush()) yield { type: piece.type, text: piece.text };
+    yield {
+      type: 'final',
+      metrics: {
+        doneReason: part.done_reason ?? '',
+        promptEvalCount: part.prompt_eval_count ?? 0,
+        promptEvalDurationNs: part.prompt_eval_duration ?? 0,
+        evalCount: part.eval_count ?? 0,
+        evalDurationNs: part.eval_duration ?? 0,
+        loadDurationNs: part.load_duration ?? 0,
+        totalDurationNs: part.total_duration ?? 0,
+      },
+    };
+  }
+}
+
+async function withBusyRetry<T>(options: OllamaChatOptions, signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
+  const retries = options.busyRetries ?? 3;
+  const base = options.busyBaseMs ?? 500;
+  const random = options.random ?? Math.random;
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (statusOf(error) !== 503 || n >= retries) throw error;
+      const wait = base * 2 ** n * (0.5 + random());
+      await abortableDelay(wait, signal);
+    }
+  }
+}
+
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new DOMException('This operation was aborted', 'AbortError'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function statusOf(error: unknown): number | null {
+  if (error instanceof Error && error.name === 'ResponseError' && 'status_code' in error) {
+    return Number((error as { status_code: unknown }).status_code);
+  }
+  return null;
+}
+
+function causeCode(error: unknown): string | undefined {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
+}
+
+export interface ErrorContext {
+  host: string;
+  model: string;
+  canceled: boolean;
+  timedOut: 'stall' | 'first_chunk' | null;
+  midStream: boolean;
+  timeoutSeconds: number;
+}
+
+/** Maps every failure shape of reference/ollama-api.md section 3 to one FieldError. */
+export function classifyOllamaError(error: unknown, ctx: ErrorContext): FieldError {
+  if (isFieldError(error)) return error;
+  if (ctx.canceled) return new FieldError('canceled', 'canceled', { fix: 'the partial answer was kept' });
+  if (ctx.timedOut) {
+    const what = ctx.timedOut === 'stall' ? 'no data' : 'no first token';
+    return new FieldError('stall', `${what} from Ollama for ${ctx.timeoutSeconds}s: gave up on ${ctx.model}`, {
+      fix: 'check `ollama ps` and the server log; the laptop may be throttling (let it cool) or the model is still loading',
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const status = statusOf(error);
+  if (status !== null) return classifyStatus(status, message, ctx);
+
+  const code = causeCode(error);
+  if (!ctx.midStream && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'EAI_AGAIN')) {
+    return new FieldError('ollama_down', `Ollama is not running at ${ctx.host} (${code})`, {
+      fix: 'start Ollama (`ollama serve` or open the Ollama app), or point OLLAMA_HOST at it',
+    });
+  }
+  if (message.startsWith('model runner has unexpectedly stopped')) {
+    return new FieldError('runner_crashed', 'the model runner stopped mid-answer (out of memory or a crash)', {
+      fix: 'close memory-hungry apps (browser, Docker), then retry; the partial answer was kept',
+    });
+  }
+  if (message.includes('Did not receive done')) {
+    return new FieldError('stream_broken', 'the answer stream ended before Ollama said it was done', {
+      fix: 'retry; if it keeps happening, check the Ollama server log. The partial answer was kept',
+    });
+  }
+  if (code || message === 'fetch failed' || message === 'terminated') {
+    return new FieldError(ctx.midStream ? 'stream_broken' : 'ollama_down', `connection to Ollama at ${ctx.host} failed${code ? ` (${code})` : ''}`, {
+      fix: ctx.midStream ? 'retry; the partial answer was kept' : 'check that Ollama is running (`ollama serve`)',
+    });
+  }
+  return new FieldError('stream_broken', `Ollama error mid-stream: ${message}`, {
+    fix: 'retry; the partial answer was kept. The Ollama server log has details',
+  });
+}
+
+function classifyStatus(status: number, message: string, ctx: ErrorContext): FieldError {
+  switch (status) {
+    case 404:
+      return new FieldError('model_missing', `model ${ctx.model} is not installed in Ollama`, {
+        fix: 'run `field setup` to create the field models',
+      });
+    case 400:
+      if (message.includes('longer than the context length') || message.includes('exceeds the context')) {
+        return new FieldError('over_budget', `Ollama refused the prompt as longer than the context: ${message}`, {
+          fix: 'shorten the prompt or the attached files',
+        });
+      }
+      return new FieldError('bad_request', `Ollama rejected the request: ${message}`, {
+        fix: message.includes('does not support thinking')
+          ? 'the base model has no thinking support: check `field config get models` for the base'
+          : 'check the model and options; the Ollama server log has details',
+      });
+    case 503:
+      return new FieldError('busy', 'Ollama stayed busy after retries (503: too many requests queued)', {
+        fix: 'wait for the other requests to finish, then retry',
+      });
+    case 500:
+      return new FieldError('runner_crashed', `the model runner failed: ${message}`, {
+        fix: 'close memory-hungry apps (browser, Docker) and retry',
+      });
+    default:
+      return new FieldError('bad_request', `Ollama answered ${status}: ${message}`, {
+        fix: 'check the Ollama server log',
+      });
+  }
+}
+
+async function modelDigest(host: string, model: string): Promise<string | null> {
+  try {
+    const client = new Ollama({ host });
+    const { models } = await client.list();
+    const full = model.includes(':') ? model : `${model}:latest`;
+    const found = models.find((m) => m.name === full || m.model === full);
+    return found?.digest ? (found.digest.startsWith('sha256:') ? found.digest : `sha256:${found.digest}`) : null;
+  } catch {
+    return null;
+  }
+}

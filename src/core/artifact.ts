@@ -1,0 +1,90 @@
+/**
+ * The artifact record: markdown with YAML frontmatter (DESIGN.md section 5). Core builds the data;
+ * the store writes it. Unknown keys are preserved by readers, so later features can add their own.
+ */
+import matter from 'gray-matter';
+import type { Mode } from './modes.js';
+
+export const ARTIFACT_STATUSES = ['complete', 'partial', 'truncated', 'canceled'] as const;
+export type ArtifactStatus = (typeof ARTIFACT_STATUSES)[number];
+
+export interface ArtifactFrontmatter {
+  id: string;
+  type: Mode;
+  project: string;
+  title: string;
+  status: ArtifactStatus;
+  created: string;
+  session: string;
+  model: string;
+  base_model: string;
+  model_digest: string | null;
+  modelfile_sha256: string | null;
+  params: { temperature: number; num_ctx: number; num_predict: number };
+  prompt_sha256: string;
+  inputs: Array<{ path: string; sha256: string }>;
+  tokens: { prompt: number; output: number; thinking: number; budget: number; counter: 'estimate' | 'exact' };
+  timing: { load_ms: number; first_token_ms: number | null; total_ms: number; tok_per_s: number };
+  thermal: { level: string; prompts_in_window: number | null; on_battery: boolean | null };
+  files: string[];
+  thinking_file?: string;
+  content_sha256: string;
+  review: string[];
+  /** Why the status is not complete, in words (truncation evidence, the error that cut it short). */
+  status_reason?: string;
+  quality: null;
+  lab: null;
+}
+
+/** Required keys every record must carry; readers and tests check against this list. */
+export const REQUIRED_FRONTMATTER_KEYS = [
+  'id', 'type', 'project', 'title', 'status', 'created', 'session', 'model', 'base_model', 'model_digest',
+  'modelfile_sha256', 'params', 'prompt_sha256', 'inputs', 'tokens', 'timing', 'thermal', 'files',
+  'content_sha256', 'review', 'quality', 'lab',
+] as const satisfies ReadonlyArray<keyof ArtifactFrontmatter>;
+
+export function renderRecord(frontmatter: ArtifactFrontmatter, body: string): string {
+  const clean = JSON.parse(JSON.stringify(frontmatter)) as Record<string, unknown>;
+  return matter.stringify(body.endsWith('\n') ? body : `${body}\n`, clean);
+}
+
+export function parseRecord(text: string): { data: Record<string, unknown>; body: string } {
+  // gray-matter caches by input string; a fresh options object disables that so edits are seen.
+  const parsed = matter(text, {});
+  return { data: parsed.data, body: parsed.content };
+}
+
+/** The first `# ` heading of the answer, else the first line of the prompt. */
+export function titleFrom(answer: string, prompt: string): string {
+  const heading = /^#\s+(.+?)\s*#*\s*$/m.exec(answer)?.[1];
+  const source = heading ?? prompt.split('\n')[0] ?? '';
+  const title = source.replace(/\s+/g, ' ').trim();
+  return title.length > 100 ? `${title.slice(0, 97)}...` : title || 'untitled';
+}
+
+export interface StatusEvidence {
+  doneReason: string | null;
+  promptEvalCount: number | null;
+  promptTokensSent: number;
+  canceled: boolean;
+  failed: boolean;
+}
+
+/**
+ * Ollama cuts an over-long prompt silently and still answers 200, so a prompt_eval_count far below
+ * what was sent is the only trace. The estimate errs high, hence the generous threshold.
+ */
+export const TRUNCATION_RATIO = 0.6;
+
+export function decideStatus(e: StatusEvidence): { status: ArtifactStatus; reason?: string } {
+  if (e.canceled) return { status: 'canceled', reason: 'canceled by the user' };
+  if (e.failed) return { status: 'partial', reason: 'the generation failed before the end' };
+  if (e.doneReason === 'length') return { status: 'truncated', reason: 'the answer hit num_predict or the context (done_reason: length)' };
+  if (e.promptEvalCount !== null && e.promptEvalCount < e.promptTokensSent * TRUNCATION_RATIO) {
+    return {
+      status: 'truncated',
+      reason: `Ollama read ${e.promptEvalCount} prompt tokens of about ${e.promptTokensSent} sent: the prompt was cut`,
+    };
+  }
+  return { status: 'complete' };
+}

@@ -1,0 +1,25 @@
+/** The one event stream a generation produces; the one-shot CLI prints it, the TUI renders it. */
+import type { BudgetPlan } from './budget.js';
+import type { ArtifactStatus, ArtifactFrontmatter } from './artifact.js';
+import type { FieldError } from './errors.js';
+
+export interface GenerationMetrics {
+  doneReason: string;
+  promptTokens: number;
+  outputTokens: number;
+  tokPerSec: number;
+  loadMs: number;
+  firstTokenMs: number | null;
+  totalMs: number;
+}
+
+export type GenerationEvent =
+  | { type: 'budget'; plan: BudgetPlan }
+  | { type: 'started'; model: string; recordPath: string | null }
+  | { type: 'thinking'; text: string }
+  | { type: 'token'; text: string }
+  | { type: 'done'; metrics: GenerationMetrics }
+  | { type: 'artifact'; recordPath: string; files: string[]; status: ArtifactStatus; frontmatter: ArtifactFrontmatter; answer: string; code: Record<string, string> }
+  | { type: 'error'; error: FieldError; recordPath: string | null };
+
+export type GenerationEventType = GenerationEvent['type'];
