@@ -5,7 +5,7 @@
  */
 import { Ollama } from 'ollama';
 import type { ChatResponse } from 'ollama';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { httpFetch } from './http-fetch.js';
 import { FieldError, isFieldError } from '../core/errors.js';
 import { ThinkSplitter } from '../core/think-split.js';
 import type { ChatChunk, ChatPort, ChatRequest } from '../core/ports.js';
@@ -22,16 +22,10 @@ export interface OllamaChatOptions {
   random?: () => number;
 }
 
-// Ollama sends headers only with the first chunk; undici's 300 s header/body timeouts would cut a
-// slow load short, so they are off and our own stall timer rules.
-let agent: Agent | undefined;
-function noTimeoutFetch(signal: AbortSignal): typeof fetch {
-  agent ??= new Agent({ headersTimeout: 0, bodyTimeout: 0 });
-  const dispatcher = agent;
-  return ((input: string, init: RequestInit = {}) => {
-    const signals = init.signal ? [init.signal, signal] : [signal];
-    return undiciFetch(input, { ...(init as object), dispatcher, signal: AbortSignal.any(signals) });
-  }) as unknown as typeof fetch;
+/** Every request of one generation carries the generation's own abort signal. */
+function fetchWithSignal(signal: AbortSignal): typeof fetch {
+  return ((input: string, init: RequestInit = {}) =>
+    httpFetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal })) as typeof fetch;
 }
 
 export function createOllamaChat(options: OllamaChatOptions): ChatPort {
@@ -56,7 +50,7 @@ async function* streamChat(options: OllamaChatOptions, request: ChatRequest, use
   userSignal.addEventListener('abort', onUserAbort, { once: true });
   if (userSignal.aborted) requestAbort.abort();
 
-  const client = new Ollama({ host: options.host, fetch: noTimeoutFetch(requestAbort.signal) });
+  const client = new Ollama({ host: options.host, fetch: fetchWithSignal(requestAbort.signal) });
   let gotChunk = false;
   try {
     arm(options.firstChunkMs, 'first_chunk');
@@ -154,8 +148,12 @@ function statusOf(error: unknown): number | null {
 }
 
 function causeCode(error: unknown): string | undefined {
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  return typeof cause?.code === 'string' ? cause.code : undefined;
+  if (!(error instanceof Error)) return undefined;
+  for (const candidate of [error, error.cause]) {
+    const code = (candidate as { code?: unknown } | undefined)?.code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
 }
 
 export interface ErrorContext {
@@ -241,7 +239,8 @@ function classifyStatus(status: number, message: string, ctx: ErrorContext): Fie
 
 async function modelDigest(host: string, model: string): Promise<string | null> {
   try {
-    const client = new Ollama({ host });
+    // A digest is nice to have; a hung server must not hold the artifact back.
+    const client = new Ollama({ host, fetch: fetchWithSignal(AbortSignal.timeout(3000)) });
     const { models } = await client.list();
     const full = model.includes(':') ? model : `${model}:latest`;
     const found = models.find((m) => m.name === full || m.model === full);

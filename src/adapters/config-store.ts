@@ -1,0 +1,84 @@
+/**
+ * Configuration file access. Reads parse the JSON directly: the one-shot path must start fast, and
+ * `conf` (with its schema machinery) costs ~90 ms to load. Writes go through `conf`, which writes
+ * atomically, at the same path.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { FieldError } from '../core/errors.js';
+import { configDefault, parseConfigValue, validateStoredConfig } from '../core/config-schema.js';
+import type { ConfigValue } from '../core/config-schema.js';
+
+const PROJECT_NAME = 'field';
+
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FIELD_CONFIG_DIR) return env.FIELD_CONFIG_DIR;
+  const home = homedir();
+  switch (process.platform) {
+    case 'darwin':
+      return join(home, 'Library', 'Preferences', `${PROJECT_NAME}-nodejs`);
+    case 'win32':
+      return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), `${PROJECT_NAME}-nodejs`, 'Config');
+    default:
+      return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), `${PROJECT_NAME}-nodejs`);
+  }
+}
+
+export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(configDir(env), 'config.json');
+}
+
+export interface Settings {
+  /** Values set in the file, parsed and checked. */
+  readonly stored: Readonly<Record<string, ConfigValue>>;
+  get<T extends ConfigValue>(key: string): T | undefined;
+  readonly path: string;
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const path = configPath(env);
+  const stored = validateStoredConfig(readJson(path), path);
+  return {
+    stored,
+    path,
+    get: <T extends ConfigValue>(key: string) => (stored[key] ?? configDefault(key)) as T | undefined,
+  };
+}
+
+function readJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return {};
+    throw new FieldError('config', `cannot read config ${path}: ${(error as Error).message}`, { fix: 'check the file permissions' });
+  }
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new FieldError('config', `config file ${path} is not valid JSON`, {
+      fix: `fix the file by hand, or remove it to start over (\`rm ${path}\`)`,
+    });
+  }
+}
+
+async function openConf() {
+  const { default: Conf } = await import('conf');
+  return new Conf<Record<string, unknown>>({ cwd: configDir(), configName: 'config', projectName: PROJECT_NAME, accessPropertiesByDotNotation: true });
+}
+
+export async function setConfigValue(key: string, raw: string): Promise<ConfigValue> {
+  const value = parseConfigValue(key, raw);
+  loadSettings(); // refuse to write on top of a file that is already broken
+  const conf = await openConf();
+  conf.set(key, value);
+  return value;
+}
+
+export async function unsetConfigValue(key: string): Promise<void> {
+  parseConfigValue(key, configDefault(key) ?? 'x'); // only known keys; the value is irrelevant here
+  const conf = await openConf();
+  conf.delete(key);
+}

@@ -1,0 +1,33 @@
+/** The shipped Modelfiles (package `modelfiles/`), read as data and parsed by core. */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import type { Mode } from '../core/modes.js';
+import { parseModelfile } from '../core/modelfile.js';
+import type { Modelfile } from '../core/modelfile.js';
+import { FieldError } from '../core/errors.js';
+
+/** Package root from both `src/adapters` (tests) and `dist/adapters` (installed). */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export function modelfilePath(mode: Mode): string {
+  return join(PACKAGE_ROOT, 'modelfiles', `${mode}.Modelfile`);
+}
+
+export interface LoadedModelfile {
+  path: string;
+  sha256: string;
+  modelfile: Modelfile;
+}
+
+export async function loadModelfile(mode: Mode): Promise<LoadedModelfile> {
+  const path = modelfilePath(mode);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new FieldError('modelfile', `missing Modelfile ${path}`, { fix: 'reinstall field (the modelfiles/ folder ships with it)' });
+  }
+  return { path, sha256: createHash('sha256').update(text).digest('hex'), modelfile: parseModelfile(text, `${mode}.Modelfile`) };
+}

@@ -1,0 +1,131 @@
+/** The command tree. Descriptions, examples and exit codes live here; behaviour lives in commands/. */
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT_CODES, EXIT_CODE_MEANINGS, FieldError } from '../core/errors.js';
+import type { ErrorKind } from '../core/errors.js';
+import { MODE_SPECS, TEXT_MODES } from '../core/modes.js';
+import { VERSION } from './version.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function exitCodeHelp(): string {
+  const rows = (Object.keys(EXIT_CODES) as ErrorKind[])
+    .sort((a, b) => EXIT_CODES[a] - EXIT_CODES[b])
+    .map((kind) => `  ${String(EXIT_CODES[kind]).padStart(3)}  ${EXIT_CODE_MEANINGS[kind]}`);
+  return ['Exit codes:', '    0  success', ...rows].join('\n');
+}
+
+const EXAMPLES = `Examples:
+  $ field prd "Write a PRD for expense splitting between two households" > prd.md
+  $ cat notes.txt | field code "Write a Hono route handler for POST /api/splits that stores a split in D1"
+  $ field arch -p acme "D1 or KV for split configurations that change monthly and are queried by household?"
+  $ field code -o splits-route.ts "Hono route for GET /api/splits/:id"
+  $ field sessions list -p acme
+
+Environment:
+  OLLAMA_HOST   Ollama server (default http://127.0.0.1:11434)
+  FIELD_WORK    workspace folder (default ~/field-work)
+  NO_COLOR      disable colour`;
+
+export function buildProgram(): Command {
+  const program = new Command('field')
+    .description('Offline local-LLM toolkit: lab-ready drafts from local models via Ollama.')
+    .version(VERSION, '-v, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      // Commander's own errors become our one-line usage errors (exit 2).
+      outputError: () => undefined,
+    })
+    .addHelpText('after', `\n${EXAMPLES}\n\n${exitCodeHelp()}`);
+
+  for (const mode of TEXT_MODES) {
+    const spec = MODE_SPECS[mode];
+    program
+      .command(mode)
+      .description(`${spec.summary} (${spec.model}, ${spec.base}, temp ${spec.temperature})`)
+      .argument('[prompt...]', 'the prompt (or pipe it on stdin)')
+      .option('-p, --project <name>', 'project code (folder under the workspace)')
+      .option('-f, --file <path>', 'attach a text file (repeatable)', collect)
+      .option('--no-save', 'stream the answer without writing an artifact')
+      .option('-o, --output <path>', 'also write the answer there (.ts/.tsx/.sql get only the extracted code)')
+      .option('--json', 'print one JSON object (paths, status, metrics) instead of the answer')
+      .addHelpText('after', `\nExit codes: see \`field --help\`.`)
+      .action(async (words: string[], opts: { project?: string; file?: string[]; save: boolean; output?: string; json?: boolean }) => {
+        const { runGenerate } = await import('./commands/generate.js');
+        process.exitCode = await runGenerate(mode, words, opts);
+      });
+  }
+
+  const sessions = program.command('sessions').description('session logs of a project');
+  sessions
+    .command('list')
+    .description('list sessions, newest last')
+    .option('-p, --project <name>', 'project code')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { project?: string; json?: boolean }) => {
+      const { runSessionsList } = await import('./commands/sessions.js');
+      process.exitCode = await runSessionsList(opts);
+    });
+  sessions
+    .command('show')
+    .description('print a session log as markdown')
+    .argument('<id>', 'session id (sess_...), or a unique prefix or suffix of it')
+    .option('-p, --project <name>', 'project code')
+    .option('--json', 'print the raw events as JSON')
+    .action(async (id: string, opts: { project?: string; json?: boolean }) => {
+      const { runSessionsShow } = await import('./commands/sessions.js');
+      process.exitCode = await runSessionsShow(id, opts);
+    });
+
+  const config = program.command('config').description('read and change settings');
+  config
+    .command('get')
+    .argument('<key>')
+    .description('print one value (the default when unset)')
+    .action(async (key: string) => {
+      const { runConfigGet } = await import('./commands/config.js');
+      process.exitCode = await runConfigGet(key);
+    });
+  config
+    .command('set')
+    .argument('<key>')
+    .argument('<value>')
+    .description('set a value; invalid values are refused with the allowed ones')
+    .action(async (key: string, value: string) => {
+      const { runConfigSet } = await import('./commands/config.js');
+      process.exitCode = await runConfigSet(key, value);
+    });
+  config
+    .command('unset')
+    .argument('<key>')
+    .description('remove a value (back to the default)')
+    .action(async (key: string) => {
+      const { runConfigUnset } = await import('./commands/config.js');
+      process.exitCode = await runConfigUnset(key);
+    });
+  config
+    .command('list')
+    .description('every key with its value and where it comes from')
+    .addOption(new Option('--json', 'machine-readable output'))
+    .action(async (opts: { json?: boolean }) => {
+      const { runConfigList } = await import('./commands/config.js');
+      process.exitCode = await runConfigList(opts);
+    });
+  config
+    .command('path')
+    .description('print the config file path')
+    .action(async () => {
+      const { runConfigPath } = await import('./commands/config.js');
+      process.exitCode = await runConfigPath();
+    });
+
+  return program;
+}
+
+/** Commander signals help/version and usage errors by throwing; map them to exit codes. */
+export function fromCommanderError(error: CommanderError): number | FieldError {
+  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+  if (error.code === 'commander.executeSubCommandAsync') return error.exitCode;
+  const message = error.message.replace(/^error:\s*/i, '').split('\n')[0] ?? error.message;
+  return new FieldError('usage', message, { fix: 'see `field --help`' });
+}

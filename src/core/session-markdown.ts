@@ -1,0 +1,108 @@
+/** The human-readable session log, rendered from the JSONL events. */
+import type { SessionEvent } from './session-events.js';
+
+export interface SessionStats {
+  id: string;
+  project: string;
+  started: string | null;
+  ended: string | null;
+  status: 'open' | 'ended' | 'abandoned';
+  prompts: number;
+  artifacts: number;
+  errors: number;
+  canceled: number;
+  models: string[];
+  outputTokens: number;
+  meanTokPerSec: number | null;
+}
+
+export function summariseSession(id: string, events: readonly SessionEvent[]): SessionStats {
+  const stats: SessionStats = {
+    id, project: '', started: null, ended: null, status: 'open', prompts: 0, artifacts: 0, errors: 0, canceled: 0,
+    models: [], outputTokens: 0, meanTokPerSec: null,
+  };
+  const rates: number[] = [];
+  for (const e of events) {
+    switch (e.type) {
+      case 'session_start':
+        stats.project = e.project;
+        stats.started = e.t;
+        break;
+      case 'prompt':
+        stats.prompts++;
+        if (!stats.models.includes(e.model)) stats.models.push(e.model);
+        break;
+      case 'generation_end':
+        stats.outputTokens += e.eval_count;
+        if (e.tok_per_s > 0) rates.push(e.tok_per_s);
+        break;
+      case 'artifact':
+        stats.artifacts++;
+        break;
+      case 'error':
+        stats.errors++;
+        break;
+      case 'canceled':
+        stats.canceled++;
+        break;
+      case 'session_end':
+        stats.ended = e.t;
+        stats.status = e.status;
+        break;
+    }
+  }
+  if (rates.length > 0) stats.meanTokPerSec = Math.round((rates.reduce((a, b) => a + b, 0) / rates.length) * 10) / 10;
+  return stats;
+}
+
+/** Rough share of artifacts a lab can build on: complete ones count fully, truncated or partial half. */
+function qualityEstimate(events: readonly SessionEvent[]): string {
+  const artifacts = events.filter((e) => e.type === 'artifact');
+  if (artifacts.length === 0) return 'no artifacts';
+  const score = artifacts.reduce((sum, a) => sum + (a.status === 'complete' ? 1 : a.status === 'canceled' ? 0 : 0.5), 0);
+  return `${Math.round((score / artifacts.length) * 100)}% of ${artifacts.length} artifact(s) complete enough for lab refinement (estimate from status; ratings refine it)`;
+}
+
+export function renderSessionMarkdown(id: string, events: readonly SessionEvent[]): string {
+  const s = summariseSession(id, events);
+  const lines = [
+    `# Field session ${id}`,
+    '',
+    `- Project: ${s.project || '(unknown)'}`,
+    `- Started: ${s.started ?? '(unknown)'}`,
+    `- Ended: ${s.ended ?? '(open)'} (${s.status})`,
+    `- Models: ${s.models.join(', ') || '(none)'}`,
+    `- Prompts: ${s.prompts}; artifacts: ${s.artifacts}; canceled: ${s.canceled}; errors: ${s.errors}`,
+    `- Output tokens: ${s.outputTokens}; mean decode rate: ${s.meanTokPerSec === null ? 'n/a' : `${s.meanTokPerSec} tok/s`}`,
+    `- Quality estimate: ${qualityEstimate(events)}`,
+    '',
+    '## Timeline',
+    '',
+  ];
+  for (const e of events) lines.push(`- ${e.t.slice(11, 19)} ${describe(e)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function describe(e: SessionEvent): string {
+  switch (e.type) {
+    case 'session_start':
+      return `session started by ${e.agent}`;
+    case 'prompt':
+      return `prompt (${e.mode}, ${e.model}, ${e.budget.input} tokens in): ${oneLine(e.text)}`;
+    case 'generation_end':
+      return `generated ${e.eval_count} tokens at ${e.tok_per_s} tok/s in ${(e.total_ms / 1000).toFixed(1)} s (${e.done_reason})`;
+    case 'artifact':
+      return `saved ${e.path} (${e.status})${e.files.length ? `, code: ${e.files.join(', ')}` : ''}`;
+    case 'canceled':
+      return `canceled after ${e.chars} characters${e.path ? `, partial kept in ${e.path}` : ''}`;
+    case 'error':
+      return `error ${e.kind}: ${e.message}`;
+    case 'session_end':
+      return `session ${e.status} (${e.end_reason})`;
+  }
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+}
