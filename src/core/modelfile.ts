@@ -141,7 +141,7 @@ function fail(file: string, line: number, message: string, fix: string): FieldEr
   return new FieldError('modelfile', `${file}:${line}: ${message}`, { fix });
 }
 
-const FIX_SYNTAX = 'write each instruction as `INSTRUCTION value` on its own line (see `ollama help create`)';
+const FIX_SYNTAX = 'write each instruction as `INSTRUCTION value` on its own line, e.g. `FROM qwen3:8b`';
 const FIX_QUOTE = 'close the value with the same quotes it opened with (`"` or `"""`) at the end of a line';
 
 /** The lexer from `parser.ParseFile`, rune for rune, so values come out exactly as Ollama stores them. */
@@ -400,7 +400,7 @@ function parseGoBool(s: string): boolean | undefined {
   return undefined;
 }
 
-const FIX_PARAM = 'use a valid option name and value type (see reference: num_ctx int, temperature float, use_mmap bool, stop string)';
+const FIX_PARAM = 'check the value type: whole numbers for num_ctx, seed, top_k; decimals for temperature, top_p; true/false for use_mmap';
 
 function typedParameter(name: string, value: string, file: string, line: number): number | boolean | string {
   const type = Object.hasOwn(PARAMETER_TYPES, name) ? PARAMETER_TYPES[name] : undefined;
