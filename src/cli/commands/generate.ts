@@ -48,6 +48,7 @@ export async function runGenerate(mode: Mode, words: string[], opts: GenerateOpt
     host: env.ollamaHost,
     stallMs: env.settings.get<number>('ollama.stallSeconds')! * 1000,
     firstChunkMs: env.settings.get<number>('ollama.firstTokenSeconds')! * 1000,
+    busyRetries: env.settings.get<number>('ollama.busyRetries')!,
   });
   const events = generate(
     {
