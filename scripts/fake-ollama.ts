@@ -3,19 +3,11 @@
  * downloads:   npx tsx scripts/fake-ollama.ts [--port N]
  * Point the CLI at it with OLLAMA_HOST=http://127.0.0.1:N.
  */
-import { readFileSync } from 'node:fs';
-import { MODES } from '../src/core/modes.js';
-import { parseModelfile, toCreateRequest } from '../src/core/modelfile.js';
+import { allFieldModels } from '../test/support/field-models.js';
 import { cannedReply, isCannedMode } from '../test/support/canned.js';
 import { startFakeOllama } from '../test/support/fake-ollama.js';
 import type { ChatReply, FakeModel } from '../test/support/fake-ollama.js';
 
-const BASES: Array<Partial<FakeModel> & { name: string }> = [
-  { name: 'qwen3:8b' },
-  { name: 'qwen2.5-coder:7b' },
-  { name: 'deepseek-r1:8b' },
-  { name: 'llava:7b' },
-];
 
 // Slow enough to look like a local 8B model streaming, fast enough not to bore a demo audience.
 const CHUNK_DELAY_MS = 15;
@@ -44,19 +36,10 @@ function replyFor(body: unknown): ChatReply {
   return { type: 'stream', content: ['This', ' is', ' the', ' fake', ' Ollama', ':', ' use', ' a', ' field-*', ' model', '.'], ...pacing };
 }
 
-/** The field-* models as `field setup` would create them from the shipped Modelfiles. */
-function fieldModels(): Array<Partial<FakeModel> & { name: string }> {
-  return MODES.map((mode) => {
-    const text = readFileSync(new URL(`../modelfiles/${mode}.Modelfile`, import.meta.url), 'utf8');
-    const request = toCreateRequest(`field-${mode}:latest`, parseModelfile(text, `${mode}.Modelfile`));
-    return { name: request.model, from: request.from, system: request.system ?? '', parameters: request.parameters ?? {} };
-  });
-}
-
 async function main(): Promise<void> {
   const port = parsePort(process.argv.slice(2));
   // Bases first: derived models inherit capabilities and metadata from an installed base.
-  const fake = await startFakeOllama({ port, models: [...BASES, ...fieldModels()] });
+  const fake = await startFakeOllama({ port, models: allFieldModels() });
   fake.setDefaultChat(replyFor);
   process.stderr.write(`fake Ollama (canned answers) on ${fake.url}\n`);
 

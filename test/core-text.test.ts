@@ -28,6 +28,9 @@ describe('ThinkSplitter (inline <think> from older servers)', () => {
     const text = '  <think>step one\nstep two</think>The decision.';
     expect(split([...text])).toEqual({ thinking: 'step one\nstep two', content: 'The decision.' });
   });
+  it('drops the blank lines after </think> even when they arrive in a later chunk', () => {
+    expect(split(['<think>', 'x', '</think>', '\n\n', '# ADR'])).toEqual({ thinking: 'x', content: '# ADR' });
+  });
   it('keeps a <think> that is not at the start as content', () => {
     expect(split(['Use <think> tags like this'])).toEqual({ thinking: '', content: 'Use <think> tags like this' });
   });

@@ -8,7 +8,7 @@ const OPEN = '<think>';
 const CLOSE = '</think>';
 
 export class ThinkSplitter {
-  private state: 'start' | 'thinking' | 'content' = 'start';
+  private state: 'start' | 'thinking' | 'after' | 'content' = 'start';
   private held = '';
 
   push(text: string): SplitPiece[] {
@@ -37,7 +37,14 @@ export class ThinkSplitter {
             return out;
           }
           emit(out, 'thinking', this.held.slice(0, end));
-          this.held = this.held.slice(end + CLOSE.length).replace(/^\s+/, '');
+          this.held = this.held.slice(end + CLOSE.length);
+          this.state = 'after';
+          continue;
+        }
+        case 'after': {
+          // The blank lines between the reasoning and the answer belong to neither.
+          this.held = this.held.trimStart();
+          if (!this.held) return out;
           this.state = 'content';
           continue;
         }
