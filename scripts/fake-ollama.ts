@@ -6,7 +6,7 @@
 import { allFieldModels } from '../test/support/field-models.js';
 import { cannedReply, isCannedMode } from '../test/support/canned.js';
 import { startFakeOllama } from '../test/support/fake-ollama.js';
-import type { ChatReply, FakeModel } from '../test/support/fake-ollama.js';
+import type { ChatReply } from '../test/support/fake-ollama.js';
 
 
 // Slow enough to look like a local 8B model streaming, fast enough not to bore a demo audience.

@@ -32,7 +32,7 @@ describe('field prd, piped', () => {
     expect(result.stderr).not.toMatch(/field: /);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(cannedAnswers.prd.content);
-    expect(result.stdout).not.toMatch(/\x1b\[/);
+    expect(result.stdout).not.toContain('\u001b[');
 
     const record = join(box.work, 'acme', 'prds', 'expense-splitting-between-two-households-v1.md');
     const parsed = matter(readFileSync(record, 'utf8'));
@@ -152,7 +152,7 @@ describe('field arch (thinking model)', () => {
 
 describe('truncation', () => {
   it('done_reason length marks the artifact truncated and says so on stderr', async () => {
-    box.fake.queueChat({ ...cannedReply('prd'), doneReason: 'length' });
+    box.fake.queueChat(cannedReply('prd', { doneReason: 'length' }));
     const result = await runField(['prd', '-p', 'trunc', PRD_PROMPT], { env: box.env });
     expect(result.code).toBe(0);
     const data = matter(readFileSync(join(box.work, 'trunc', 'prds', 'expense-splitting-between-two-households-v1.md'), 'utf8')).data;
@@ -161,7 +161,7 @@ describe('truncation', () => {
   });
 
   it('a prompt_eval_count far below what was sent marks it truncated', async () => {
-    box.fake.queueChat({ ...cannedReply('prd'), promptEvalCount: 12 });
+    box.fake.queueChat(cannedReply('prd', { promptEvalCount: 12 }));
     const result = await runField(['prd', '-p', 'trunc2', PRD_PROMPT], { env: box.env });
     expect(result.code).toBe(0);
     const data = matter(readFileSync(join(box.work, 'trunc2', 'prds', 'expense-splitting-between-two-households-v1.md'), 'utf8')).data;

@@ -1,5 +1,6 @@
 /** The command tree. Descriptions, examples and exit codes live here; behaviour lives in commands/. */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import type { CommanderError } from 'commander';
 import { EXIT_CODES, EXIT_CODE_MEANINGS, FieldError } from '../core/errors.js';
 import type { ErrorKind } from '../core/errors.js';
 import { MODE_SPECS, TEXT_MODES } from '../core/modes.js';

@@ -30,9 +30,13 @@ const ratio = (value: unknown, key: string): number => {
 };
 
 const text = (value: unknown, key: string): string => {
-  if (typeof value !== 'string' || !value.trim() || /[\u0000-\u001f]/.test(value)) throw bad(key, value, 'a non-empty string without control characters');
+  if (typeof value !== 'string' || !value.trim() || hasControlChars(value)) throw bad(key, value, 'a non-empty string without control characters');
   return value.trim();
 };
+
+function hasControlChars(value: string): boolean {
+  return [...value].some((c) => c.charCodeAt(0) < 32);
+}
 
 const host = (value: unknown, key: string): string => normaliseOllamaHost(text(value, key));
 

@@ -17,8 +17,6 @@ export const EXIT_CODES = {
   stream_broken: 15,
   stall: 16,
   over_budget: 20,
-  secret: 21,
-  thermal: 22,
   io: 30,
   canceled: 130,
 } as const;
@@ -41,8 +39,6 @@ export const EXIT_CODE_MEANINGS: Record<ErrorKind, string> = {
   stream_broken: 'the answer stream broke mid-way (partial kept)',
   stall: 'no data from Ollama within the stall timeout (partial kept)',
   over_budget: 'the request does not fit the context budget',
-  secret: 'a secret was found in the input',
-  thermal: 'cooling down: the laptop is hot',
   io: 'could not write a file (disk full or permissions)',
   canceled: 'canceled by the user (partial kept)',
 };
