@@ -1,4 +1,5 @@
 /** The shipped Modelfiles (package `modelfiles/`), read as data and parsed by core. */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -11,8 +12,10 @@ import { FieldError } from '../core/errors.js';
 /** Package root from both `src/adapters` (tests) and `dist/adapters` (installed). */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export function modelfilePath(mode: Mode): string {
-  return join(PACKAGE_ROOT, 'modelfiles', `${mode}.Modelfile`);
+/** A user's own `<workRoot>/modelfiles/<mode>.Modelfile` wins over the shipped one. */
+export function modelfilePath(mode: Mode, workRoot?: string): string {
+  const own = workRoot ? join(workRoot, 'modelfiles', `${mode}.Modelfile`) : null;
+  return own && existsSync(own) ? own : join(PACKAGE_ROOT, 'modelfiles', `${mode}.Modelfile`);
 }
 
 export interface LoadedModelfile {
@@ -21,13 +24,13 @@ export interface LoadedModelfile {
   modelfile: Modelfile;
 }
 
-export async function loadModelfile(mode: Mode): Promise<LoadedModelfile> {
-  const path = modelfilePath(mode);
+export async function loadModelfile(mode: Mode, workRoot?: string): Promise<LoadedModelfile> {
+  const path = modelfilePath(mode, workRoot);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch {
     throw new FieldError('modelfile', `missing Modelfile ${path}`, { fix: 'reinstall field (the modelfiles/ folder ships with it)' });
   }
-  return { path, sha256: createHash('sha256').update(text).digest('hex'), modelfile: parseModelfile(text, `${mode}.Modelfile`) };
+  return { path, sha256: createHash('sha256').update(text).digest('hex'), modelfile: parseModelfile(text, path) };
 }

@@ -57,6 +57,51 @@ export function buildProgram(): Command {
       });
   }
 
+  program
+    .command('setup')
+    .description('pull the base models and create or update the field-* models from modelfiles/')
+    .option('--dry-run', 'show the plan and change nothing')
+    .option('--only <mode>', 'only this mode (repeatable)', collect)
+    .option('-y, --yes', 'apply without asking')
+    .option('--json', 'print the plan and results as JSON')
+    .addHelpText('after', '\nExamples:\n  $ field setup --dry-run\n  $ field setup --yes\n  $ field setup --only prd --only code')
+    .action(async (opts: { dryRun?: boolean; only?: string[]; yes?: boolean; json?: boolean }) => {
+      const { runSetup } = await import('./commands/setup.js');
+      process.exitCode = await runSetup(opts);
+    });
+
+  program
+    .command('models')
+    .description('installed, missing or drifted field models, with base, digest, num_ctx and size')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      const { runModels } = await import('./commands/models.js');
+      process.exitCode = await runModels(opts);
+    });
+
+  program
+    .command('doctor')
+    .description('check Ollama, models, memory, sensors, workspace and config; every finding with a fix')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      const { runDoctor } = await import('./commands/doctor.js');
+      process.exitCode = await runDoctor(opts);
+    });
+
+  program
+    .command('aliases')
+    .description('shell functions: field-prd "..." runs one-shot; --install adds them to your shell rc file')
+    .addOption(new Option('--shell <shell>', 'target shell (default: from $SHELL)').choices(['bash', 'zsh', 'fish']))
+    .option('--install', 'write one marked block into the rc file (idempotent)')
+    .option('--uninstall', 'remove the block')
+    .option('--rc-file <path>', 'rc file to edit (default: ~/.bashrc, ~/.zshrc or fish conf.d)')
+    .option('-y, --yes', 'apply without asking')
+    .addHelpText('after', '\nExamples:\n  $ eval "$(field aliases --shell bash)"\n  $ field aliases --install --yes')
+    .action(async (opts: { shell?: 'bash' | 'zsh' | 'fish'; install?: boolean; uninstall?: boolean; rcFile?: string; yes?: boolean }) => {
+      const { runAliases } = await import('./commands/aliases.js');
+      process.exitCode = await runAliases(opts);
+    });
+
   const sessions = program.command('sessions').description('session logs of a project');
   sessions
     .command('list')

@@ -36,7 +36,7 @@ export async function runGenerate(mode: Mode, words: string[], opts: GenerateOpt
   const env = loadEnvironment();
   const project = validateProjectName(opts.project ?? env.settings.get<string>('defaultProject') ?? 'inbox');
   const { prompt, attachments } = await gatherInput(words, opts.file ?? []);
-  const loaded = await loadModelfile(mode);
+  const loaded = await loadModelfile(mode, env.workRoot);
   const projectDir = await ensureProject(env.workRoot, project);
   const session = await openSession({
     projectDir, project, now: env.clock.now(), gapMs: env.settings.get<number>('session.gapMinutes')! * 60_000, newId: env.newId,
