@@ -21,6 +21,15 @@ export async function readStdin(stdin: NodeJS.ReadStream = process.stdin): Promi
   return data.toString('utf8');
 }
 
+/** `field prd` alone on a terminal: the prompt is typed, possibly over several lines, ended by Ctrl+D. */
+export async function readTypedPrompt(stdin: NodeJS.ReadStream = process.stdin): Promise<string | null> {
+  process.stderr.write('Type the prompt; finish with Ctrl+D on an empty line (Ctrl+C to quit).\n');
+  const chunks: string[] = [];
+  stdin.setEncoding('utf8');
+  for await (const chunk of stdin) chunks.push(String(chunk));
+  return chunks.join('');
+}
+
 export async function readAttachment(path: string): Promise<Attachment> {
   let info;
   try {

@@ -13,6 +13,7 @@ import type { GenerationEvent, GenerationMetrics } from './generation-events.js'
 import { MODE_SPECS } from './modes.js';
 import type { Mode, CodeLang } from './modes.js';
 import { slugify } from './names.js';
+import { estimateTokens } from './token-estimate.js';
 import { assertNever } from './assert-never.js';
 import { stamp } from './session-events.js';
 import type { SessionEventBody } from './session-events.js';
@@ -230,7 +231,7 @@ async function saveArtifact(a: SaveArgs): Promise<GenerationEvent> {
     tokens: {
       prompt: a.final?.promptEvalCount ?? a.plan.input,
       output: a.final?.evalCount ?? 0,
-      thinking: 0,
+      thinking: a.thinking ? estimateTokens(a.thinking) : 0,
       budget: a.input.numCtx,
       counter: a.final ? 'exact' : a.plan.counter,
     },

@@ -18,7 +18,7 @@ import { openSession } from '../../adapters/session-store.js';
 import { ensureProject } from '../../adapters/workspace.js';
 import { loadModelfile } from '../../adapters/modelfile-files.js';
 import { writeFileAtomic } from '../../adapters/atomic-write.js';
-import { readAttachment, readStdin } from '../input.js';
+import { readAttachment, readStdin, readTypedPrompt } from '../input.js';
 import { formatError } from '../fail.js';
 import { stderrStyle } from '../style.js';
 import { createSpinner } from '../spinner.js';
@@ -70,7 +70,7 @@ async function gatherInput(words: string[], files: string[]): Promise<{ prompt: 
   const attachments: Attachment[] = [];
   for (const file of files) attachments.push(await readAttachment(file));
   let prompt = words.join(' ').trim();
-  const stdin = await readStdin();
+  const stdin = prompt || !process.stdin.isTTY ? await readStdin() : await readTypedPrompt();
   if (stdin?.trim()) {
     if (prompt) attachments.unshift({ label: 'stdin', text: stdin });
     else prompt = stdin.trim();
@@ -149,7 +149,7 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
   if (!ctx.json && !endedWithNewline && tty) process.stdout.write('\n');
 
   const artifact = seen.find((e) => e.type === 'artifact');
-  if (ctx.output && (artifact || exitCode === 0)) {
+  if (ctx.output && exitCode === 0) {
     const code = artifact?.type === 'artifact' ? artifact.code : {};
     await writeFileAtomic(resolve(ctx.output), pickOutput(ctx.output, answer, code));
   }
