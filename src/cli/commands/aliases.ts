@@ -6,12 +6,12 @@
 import { chmod, mkdir, readFile, realpath, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { FieldError } from '../../core/errors.js';
 import { ALIAS_NAMES, installBlock, isShell, renderBlock, uninstallBlock } from '../../core/shell-aliases.js';
 import type { Shell } from '../../core/shell-aliases.js';
 import { ioError, writeFileAtomic } from '../../adapters/atomic-write.js';
 import { stderrStyle } from '../style.js';
+import { confirm } from '../confirm.js';
 
 export interface AliasesOptions {
   shell?: 'bash' | 'zsh' | 'fish';
@@ -175,23 +175,6 @@ async function writeKeepingMode(path: string, text: string, mode: number | undef
   await chmod(path, mode ?? 0o666 & ~umask).catch((error: unknown) => Promise.reject(ioError(error, path)));
 }
 
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await new Promise<string>((done) => {
-      // Ctrl+D and Ctrl+C both mean no.
-      rl.once('close', () => done(''));
-      rl.once('SIGINT', () => {
-        process.stderr.write('\n');
-        rl.close();
-      });
-      rl.question(question).then(done, () => done(''));
-    });
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
-}
 
 function shellQuote(path: string): string {
   return /^[\w@%+=:,./~-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;

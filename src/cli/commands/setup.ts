@@ -18,6 +18,7 @@ import type { Environment } from '../../deps.js';
 import { createSpinner } from '../spinner.js';
 import { stderrStyle } from '../style.js';
 import type { Style } from '../style.js';
+import { confirm } from '../confirm.js';
 
 export interface LoadedMode extends ModeModelfile {
   path: string;
@@ -100,21 +101,6 @@ function printPlan(facts: ModelFacts, plan: SetupPlan, style: Style): void {
   process.stderr.write(`${out.join('\n')}\n`);
 }
 
-async function confirm(question: string): Promise<boolean> {
-  const { createInterface } = await import('node:readline');
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  try {
-    const answer = await new Promise<string>((resolve) => {
-      // Ctrl+C or Ctrl+D at the prompt is a "no", never a hang.
-      rl.once('close', () => resolve(''));
-      rl.once('SIGINT', () => rl.close());
-      rl.question(question, resolve);
-    });
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
-}
 
 const gb = (bytes: number): string => `${(bytes / 1e9).toFixed(1)} GB`;
 
