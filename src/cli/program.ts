@@ -8,6 +8,13 @@ import { VERSION } from './version.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/** Commands load their module only when they run, so `--help` and one-shot paths stay light. */
+function lazy<A extends unknown[]>(load: () => Promise<(...args: A) => Promise<number>>): (...args: A) => Promise<void> {
+  return async (...args) => {
+    process.exitCode = await (await load())(...args);
+  };
+}
+
 function exitCodeHelp(): string {
   const rows = (Object.keys(EXIT_CODES) as ErrorKind[])
     .sort((a, b) => EXIT_CODES[a] - EXIT_CODES[b])
@@ -51,10 +58,7 @@ export function buildProgram(): Command {
       .option('-o, --output <path>', 'also write the answer there (.ts/.tsx/.sql get only the extracted code)')
       .option('--json', 'print one JSON object (paths, status, metrics) instead of the answer')
       .addHelpText('after', `\nExit codes: see \`field --help\`.`)
-      .action(async (words: string[], opts: { project?: string; file?: string[]; save: boolean; output?: string; json?: boolean }) => {
-        const { runGenerate } = await import('./commands/generate.js');
-        process.exitCode = await runGenerate(mode, words, opts);
-      });
+      .action(lazy(async () => (await import('./commands/generate.js')).runGenerate.bind(null, mode)));
   }
 
   program
@@ -65,28 +69,19 @@ export function buildProgram(): Command {
     .option('-y, --yes', 'apply without asking')
     .option('--json', 'print the plan and results as JSON')
     .addHelpText('after', '\nExamples:\n  $ field setup --dry-run\n  $ field setup --yes\n  $ field setup --only prd --only code')
-    .action(async (opts: { dryRun?: boolean; only?: string[]; yes?: boolean; json?: boolean }) => {
-      const { runSetup } = await import('./commands/setup.js');
-      process.exitCode = await runSetup(opts);
-    });
+    .action(lazy(async () => (await import('./commands/setup.js')).runSetup));
 
   program
     .command('models')
     .description('installed, missing or drifted field models, with base, digest, num_ctx and size')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { json?: boolean }) => {
-      const { runModels } = await import('./commands/models.js');
-      process.exitCode = await runModels(opts);
-    });
+    .action(lazy(async () => (await import('./commands/models.js')).runModels));
 
   program
     .command('doctor')
     .description('check Ollama, models, memory, sensors, workspace and config; every finding with a fix')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { json?: boolean }) => {
-      const { runDoctor } = await import('./commands/doctor.js');
-      process.exitCode = await runDoctor(opts);
-    });
+    .action(lazy(async () => (await import('./commands/doctor.js')).runDoctor));
 
   program
     .command('aliases')
@@ -97,10 +92,7 @@ export function buildProgram(): Command {
     .option('--rc-file <path>', 'rc file to edit (default: ~/.bashrc, ~/.zshrc or fish conf.d)')
     .option('-y, --yes', 'apply without asking')
     .addHelpText('after', '\nExamples:\n  $ eval "$(field aliases --shell bash)"\n  $ field aliases --install --yes')
-    .action(async (opts: { shell?: 'bash' | 'zsh' | 'fish'; install?: boolean; uninstall?: boolean; rcFile?: string; yes?: boolean }) => {
-      const { runAliases } = await import('./commands/aliases.js');
-      process.exitCode = await runAliases(opts);
-    });
+    .action(lazy(async () => (await import('./commands/aliases.js')).runAliases));
 
   const sessions = program.command('sessions').description('session logs of a project');
   sessions
@@ -108,62 +100,41 @@ export function buildProgram(): Command {
     .description('list sessions, newest last')
     .option('-p, --project <name>', 'project code')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { project?: string; json?: boolean }) => {
-      const { runSessionsList } = await import('./commands/sessions.js');
-      process.exitCode = await runSessionsList(opts);
-    });
+    .action(lazy(async () => (await import('./commands/sessions.js')).runSessionsList));
   sessions
     .command('show')
     .description('print a session log as markdown')
     .argument('<id>', 'session id (sess_...), or a unique prefix or suffix of it')
     .option('-p, --project <name>', 'project code')
     .option('--json', 'print the raw events as JSON')
-    .action(async (id: string, opts: { project?: string; json?: boolean }) => {
-      const { runSessionsShow } = await import('./commands/sessions.js');
-      process.exitCode = await runSessionsShow(id, opts);
-    });
+    .action(lazy(async () => (await import('./commands/sessions.js')).runSessionsShow));
 
   const config = program.command('config').description('read and change settings');
   config
     .command('get')
     .argument('<key>')
     .description('print one value (the default when unset)')
-    .action(async (key: string) => {
-      const { runConfigGet } = await import('./commands/config.js');
-      process.exitCode = await runConfigGet(key);
-    });
+    .action(lazy(async () => (await import('./commands/config.js')).runConfigGet));
   config
     .command('set')
     .argument('<key>')
     .argument('<value>')
     .description('set a value; invalid values are refused with the allowed ones')
-    .action(async (key: string, value: string) => {
-      const { runConfigSet } = await import('./commands/config.js');
-      process.exitCode = await runConfigSet(key, value);
-    });
+    .action(lazy(async () => (await import('./commands/config.js')).runConfigSet));
   config
     .command('unset')
     .argument('<key>')
     .description('remove a value (back to the default)')
-    .action(async (key: string) => {
-      const { runConfigUnset } = await import('./commands/config.js');
-      process.exitCode = await runConfigUnset(key);
-    });
+    .action(lazy(async () => (await import('./commands/config.js')).runConfigUnset));
   config
     .command('list')
     .description('every key with its value and where it comes from')
     .addOption(new Option('--json', 'machine-readable output'))
-    .action(async (opts: { json?: boolean }) => {
-      const { runConfigList } = await import('./commands/config.js');
-      process.exitCode = await runConfigList(opts);
-    });
+    .action(lazy(async () => (await import('./commands/config.js')).runConfigList));
   config
     .command('path')
     .description('print the config file path')
-    .action(async () => {
-      const { runConfigPath } = await import('./commands/config.js');
-      process.exitCode = await runConfigPath();
-    });
+    .action(lazy(async () => (await import('./commands/config.js')).runConfigPath));
 
   return program;
 }
