@@ -54,15 +54,9 @@ async function* streamChat(options: OllamaChatOptions, request: ChatRequest, use
   let gotChunk = false;
   try {
     arm(options.firstChunkMs, 'first_chunk');
-    const stream = await withBusyRetry(options, requestAbort.signal, () =>
-      client.chat({
-        model: request.model,
-        messages: request.messages,
-        think: request.think,
-        options: request.options,
-        stream: true,
-      }),
-    );
+    // ollama-js 0.6 does not type `truncate` on chat yet; it sends the body as given, and the server reads it.
+    const body = { model: request.model, messages: request.messages, think: request.think, truncate: request.truncate, options: request.options, stream: true as const };
+    const stream = await withBusyRetry(options, requestAbort.signal, () => client.chat(body));
     const splitter = new ThinkSplitter();
     for await (const part of stream) {
       gotChunk = true;
@@ -212,7 +206,7 @@ function classifyStatus(status: number, message: string, ctx: ErrorContext): Fie
         fix: 'run `field setup` to create the field models',
       });
     case 400:
-      if (message.includes('longer than the context length') || message.includes('exceeds the context')) {
+      if (/longer than the context|exceeds the (available )?context/.test(message)) {
         return new FieldError('over_budget', `Ollama refused the prompt as longer than the context: ${message}`, {
           fix: 'shorten the prompt or the attached files',
         });

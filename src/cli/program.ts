@@ -57,9 +57,27 @@ export function buildProgram(): Command {
       .option('--no-save', 'stream the answer without writing an artifact')
       .option('-o, --output <path>', 'also write the answer there (.ts/.tsx/.sql get only the extracted code)')
       .option('--json', 'print one JSON object (paths, status, metrics) instead of the answer')
+      .option('--fit', 'over budget: trim attachments (last given first) instead of refusing')
       .addHelpText('after', `\nExit codes: see \`field --help\`.`)
       .action(lazy(async () => (await import('./commands/generate.js')).runGenerate.bind(null, mode)));
   }
+
+  program
+    .command('budget')
+    .description('show the token budget of a request without sending it')
+    .argument('[prompt...]', 'the prompt (or pipe it on stdin)')
+    .option('-m, --mode <mode>', `mode whose model and reserve apply (${TEXT_MODES.join(', ')})`, 'prd')
+    .option('-f, --file <path>', 'attach a text file (repeatable)', collect)
+    .option('--exact', 'always count with the bundled tokenizer, even when the estimate clearly fits')
+    .option('--fit', 'show what --fit would trim')
+    .option('--json', 'print the plan as JSON')
+    .addHelpText('after', [
+      '', 'Examples:',
+      '  $ field budget -m code -f src/routes/splits.ts "Add pagination to this handler"',
+      '  $ cat notes.md | field budget --json',
+      '', 'Exit codes: 0 fits, 20 over budget (see `field --help`).',
+    ].join('\n'))
+    .action(lazy(async () => (await import('./commands/budget.js')).runBudget));
 
   program
     .command('setup')

@@ -4,6 +4,7 @@
  */
 import matter from 'gray-matter';
 import type { Mode } from './modes.js';
+import type { FitAction } from './budget-fit.js';
 
 export const ARTIFACT_STATUSES = ['complete', 'partial', 'truncated', 'canceled'] as const;
 export type ArtifactStatus = (typeof ARTIFACT_STATUSES)[number];
@@ -30,6 +31,8 @@ export interface ArtifactFrontmatter {
   thinking_file?: string;
   content_sha256: string;
   review: string[];
+  /** What --fit trimmed or dropped to make the request fit. */
+  budget_fit?: FitAction[];
   /** Why the status is not complete, in words (truncation evidence, the error that cut it short). */
   status_reason?: string;
   quality: null;
@@ -64,6 +67,8 @@ export function titleFrom(answer: string, prompt: string): string {
 
 export interface StatusEvidence {
   doneReason: string | null;
+  /** The server read clearly fewer prompt tokens than were counted (calibration.promptWasCut). */
+  promptCut: boolean;
   promptEvalCount: number | null;
   promptTokensSent: number;
   canceled: boolean;
@@ -71,19 +76,17 @@ export interface StatusEvidence {
 }
 
 /**
- * Ollama cuts an over-long prompt silently and still answers 200, so a prompt_eval_count far below
- * what was sent is the only trace. The estimate errs high, hence the generous threshold.
+ * Ollama cuts an over-long prompt silently and still answers 200, so a prompt_eval_count well below
+ * what was counted is the only trace (with `truncate: false` newer servers refuse instead).
  */
-export const TRUNCATION_RATIO = 0.6;
-
 export function decideStatus(e: StatusEvidence): { status: ArtifactStatus; reason?: string } {
   if (e.canceled) return { status: 'canceled', reason: 'canceled by the user' };
   if (e.failed) return { status: 'partial', reason: 'the generation failed before the end' };
   if (e.doneReason === 'length') return { status: 'truncated', reason: 'the answer hit num_predict or the context (done_reason: length)' };
-  if (e.promptEvalCount !== null && e.promptEvalCount < e.promptTokensSent * TRUNCATION_RATIO) {
+  if (e.promptCut) {
     return {
       status: 'truncated',
-      reason: `Ollama read ${e.promptEvalCount} prompt tokens of about ${e.promptTokensSent} sent: the prompt was cut`,
+      reason: `Ollama read ${e.promptEvalCount} prompt tokens of ${e.promptTokensSent} counted: the prompt was cut`,
     };
   }
   return { status: 'complete' };

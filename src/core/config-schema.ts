@@ -5,6 +5,7 @@
  */
 import { FieldError } from './errors.js';
 import { MODES } from './modes.js';
+import { HISTORY_STRATEGIES } from './history-fit.js';
 import { validateProjectName } from './names.js';
 import { normaliseOllamaHost } from './ollama-host.js';
 
@@ -38,6 +39,11 @@ function hasControlChars(value: string): boolean {
   return [...value].some((c) => c.charCodeAt(0) < 32);
 }
 
+const oneOf = (allowed: readonly string[]) => (value: unknown, key: string): string => {
+  if (typeof value !== 'string' || !allowed.includes(value)) throw bad(key, value, `one of ${allowed.join(', ')}`);
+  return value;
+};
+
 const host = (value: unknown, key: string): string => normaliseOllamaHost(text(value, key));
 
 const project = (value: unknown, key: string): string => {
@@ -59,7 +65,8 @@ const STATIC_KEYS: Record<string, KeySpec> = {
   workRoot: { describe: 'workspace folder (default: FIELD_WORK, else ~/field-work)', parse: text },
   defaultProject: { describe: 'project used when -p is not given', parse: project, default: 'inbox' },
   'budget.numCtx': { describe: 'context window sent as num_ctx', parse: int(2048, 131072), default: 8192 },
-  'budget.reserveOutput': { describe: 'output tokens reserved (num_predict); unset = per-mode default', parse: int(128, 32768) },
+  'budget.reserveOutput': { describe: 'output tokens reserved (num_predict) for every mode; unset = per-mode default', parse: int(128, 32768) },
+  'budget.history': { describe: 'when an interactive history overflows: summarize older turns, or drop them', parse: oneOf(HISTORY_STRATEGIES), default: 'summarize' },
   'session.gapMinutes': { describe: 'idle minutes after which the next run starts a new session', parse: int(1, 1440), default: 45 },
   'ollama.stallSeconds': { describe: 'give up when no data arrives for this long mid-answer', parse: int(1, 3600), default: 60 },
   'ollama.firstTokenSeconds': { describe: 'give up when the first token takes longer (model load included)', parse: int(1, 7200), default: 300 },
@@ -77,6 +84,10 @@ interface PatternSpec extends KeySpec {
 
 const PATTERN_KEYS: PatternSpec[] = [
   { pattern: new RegExp(`^models\\.(${MODES.join('|')})\\.base$`), example: 'models.<mode>.base', describe: 'override the base model of a mode', parse: modelName },
+  {
+    pattern: new RegExp(`^models\\.(${MODES.join('|')})\\.reserveOutput$`), example: 'models.<mode>.reserveOutput',
+    describe: 'output tokens reserved (num_predict) for one mode', parse: int(128, 32768),
+  },
   {
     pattern: /^labRepos\.([a-z0-9][a-z0-9-]{0,31})$/, example: 'labRepos.<project>', describe: 'lab repository checkout for a project', parse: text,
   },

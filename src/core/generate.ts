@@ -3,8 +3,15 @@
  * An async generator of events so the one-shot CLI and the TUI consume the same thing.
  */
 import { createHash } from 'node:crypto';
-import { planBudget, overBudgetError } from './budget.js';
-import type { BudgetPlan } from './budget.js';
+import { composeUserMessage, overBudgetError, planWithCounters } from './budget.js';
+import type { AttachmentText, BudgetPlan, BudgetRequest } from './budget.js';
+import { fitAttachments } from './budget-fit.js';
+import type { FitAction } from './budget-fit.js';
+import { promptWasCut } from './calibration.js';
+import { templateFor } from './chat-template.js';
+import type { TemplateMessage } from './chat-template.js';
+import { fitHistory, summarizeWith } from './history-fit.js';
+import type { HistoryStrategy } from './history-fit.js';
 import { decideStatus, renderRecord, titleFrom } from './artifact.js';
 import type { ArtifactFrontmatter, ArtifactStatus } from './artifact.js';
 import { extractCode } from './code-fences.js';
@@ -17,13 +24,11 @@ import { estimateTokens } from './token-estimate.js';
 import { assertNever } from './assert-never.js';
 import { stamp } from './session-events.js';
 import type { SessionEventBody } from './session-events.js';
-import type { ArtifactDraft, ArtifactStore, ChatPort, Clock, FinalMetrics, SessionSink } from './ports.js';
+import type { ArtifactDraft, ArtifactStore, ChatPort, Clock, CounterPort, FinalMetrics, SessionSink } from './ports.js';
 
-export interface Attachment {
-  /** Shown to the model and recorded in the artifact: a workspace-relative or user-given path, or `stdin`. */
-  label: string;
-  text: string;
-}
+/** Shown to the model and recorded in the artifact: a workspace-relative or user-given path, or `stdin`. */
+export type Attachment = AttachmentText;
+export { composeUserMessage };
 
 export interface GenerationInput {
   mode: Mode;
@@ -33,11 +38,21 @@ export interface GenerationInput {
   /** The installed Modelfile's system prompt: counted, never sent (the model carries it). */
   system: string;
   modelfileSha256: string | null;
+  /** The installed model's base (the Modelfile's FROM): picks the chat template and tokenizer. */
+  base: string;
   numCtx: number;
+  /** num_predict; the mode's default when absent. */
+  reserveOutput?: number;
+  /** Earlier turns of an interactive session, oldest first. */
+  history?: TemplateMessage[];
+  historyStrategy?: HistoryStrategy;
+  /** --fit: trim attachments (last given first) rather than refuse. */
+  fit?: boolean;
 }
 
 export interface GenerationDeps {
   chat: ChatPort;
+  counters: CounterPort;
   /** null with --no-save: the answer is streamed but nothing is written. */
   store: ArtifactStore | null;
   session: SessionSink | null;
@@ -50,23 +65,10 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** The user message: the prompt, then each attachment under a labelled fence the model can tell apart. */
-export function composeUserMessage(prompt: string, attachments: readonly Attachment[]): string {
-  const parts = [prompt.trim()];
-  for (const a of attachments) parts.push(`--- ${a.label} ---\n${a.text.trimEnd()}\n--- end of ${a.label} ---`);
-  return parts.join('\n\n');
-}
-
 export async function* generate(input: GenerationInput, deps: GenerationDeps): AsyncGenerator<GenerationEvent> {
   const spec = MODE_SPECS[input.mode];
-  const plan = planBudget({
-    numCtx: input.numCtx,
-    reserveOutput: spec.reserveOutput,
-    system: input.system,
-    prompt: input.prompt,
-    attachments: input.attachments,
-  });
-  yield { type: 'budget', plan };
+  const { request, plan, fit, notice } = await planRequest(input, deps);
+  yield { type: 'budget', plan, fit, notice };
   if (!plan.fits) {
     const error = overBudgetError(plan);
     await logEvent(deps, { type: 'error', kind: error.kind, message: error.message, path: null });
@@ -74,11 +76,12 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
     return;
   }
 
-  const userMessage = composeUserMessage(input.prompt, input.attachments);
+  const userMessage = composeUserMessage(request.prompt, request.attachments);
   const promptSha = sha256(input.prompt);
   await logEvent(deps, {
     type: 'prompt', mode: input.mode, model: spec.model, text: input.prompt, sha256: promptSha,
     inputs: input.attachments.map((a) => a.label), budget: plan,
+    ...(fit.length ? { fit } : {}), ...(notice ? { notice } : {}),
   });
 
   let draft: ArtifactDraft | null = null;
@@ -105,9 +108,10 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
     const stream = deps.chat.chat(
       {
         model: spec.model,
-        messages: [{ role: 'user', content: userMessage }],
+        messages: [...(request.history ?? []), { role: 'user', content: userMessage }],
         think: spec.think,
-        options: { num_ctx: input.numCtx, num_predict: spec.reserveOutput },
+        truncate: false,
+        options: { num_ctx: input.numCtx, num_predict: request.reserveOutput },
       },
       deps.signal,
     );
@@ -137,6 +141,7 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
   const totalMs = deps.clock.monotonic() - started;
   const metrics = toMetrics(final, firstTokenMs, totalMs);
   if (final) {
+    if (!failure) await deps.counters.record(input.base, plan.counter, plan.input, final.promptEvalCount);
     yield { type: 'done', metrics };
     await logEvent(deps, {
       type: 'generation_end', mode: input.mode, model: spec.model, done_reason: metrics.doneReason,
@@ -148,6 +153,7 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
   const canceled = failure?.kind === 'canceled';
   const { status, reason } = decideStatus({
     doneReason: final?.doneReason ?? null,
+    promptCut: final ? promptWasCut(plan.counter, plan.input, final.promptEvalCount) : false,
     promptEvalCount: final ? final.promptEvalCount : null,
     promptTokensSent: plan.input,
     canceled,
@@ -164,7 +170,7 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
   if (draft && (answer || thinking || !failure)) {
     try {
       const event = await saveArtifact({
-        input, deps, draft, plan, answer, thinking, status, reason, metrics, final, createdAt,
+        input, deps, draft, plan, fit, answer, thinking, status, reason, metrics, final, createdAt,
         promptSha, digest: await digest,
       });
       yield event;
@@ -186,6 +192,7 @@ interface SaveArgs {
   deps: GenerationDeps;
   draft: ArtifactDraft;
   plan: BudgetPlan;
+  fit: FitAction[];
   answer: string;
   thinking: string;
   status: ArtifactStatus;
@@ -225,7 +232,7 @@ async function saveArtifact(a: SaveArgs): Promise<GenerationEvent> {
     base_model: spec.base,
     model_digest: a.digest,
     modelfile_sha256: a.input.modelfileSha256,
-    params: { temperature: spec.temperature, num_ctx: a.input.numCtx, num_predict: spec.reserveOutput },
+    params: { temperature: spec.temperature, num_ctx: a.input.numCtx, num_predict: a.plan.reserveOutput },
     prompt_sha256: a.promptSha,
     inputs: a.input.attachments.map((att) => ({ path: att.label, sha256: sha256(att.text) })),
     tokens: {
@@ -241,6 +248,7 @@ async function saveArtifact(a: SaveArgs): Promise<GenerationEvent> {
     ...(thinkingFile ? { thinking_file: thinkingFile } : {}),
     content_sha256: sha256(a.answer),
     review: [...spec.review],
+    ...(a.fit.length ? { budget_fit: a.fit } : {}),
     ...(a.reason ? { status_reason: a.reason } : {}),
     quality: null,
     lab: null,
@@ -254,6 +262,42 @@ async function saveArtifact(a: SaveArgs): Promise<GenerationEvent> {
     type: 'artifact', recordPath: a.draft.recordPath, files: frontmatter.files, status: a.status, frontmatter,
     answer: a.answer, code: Object.fromEntries(code),
   };
+}
+
+interface PlannedRequest {
+  request: BudgetRequest;
+  plan: BudgetPlan;
+  fit: FitAction[];
+  notice: string | null;
+}
+
+/** Counts, then fits the history and (with --fit) the attachments; never touches system or prompt. */
+async function planRequest(input: GenerationInput, deps: GenerationDeps): Promise<PlannedRequest> {
+  const spec = MODE_SPECS[input.mode];
+  const template = templateFor(input.base);
+  const estimate = deps.counters.estimate(input.base, template);
+  const exact = (): Promise<typeof estimate | null> => deps.counters.exact(input.base, template);
+  let request: BudgetRequest = {
+    numCtx: input.numCtx,
+    reserveOutput: input.reserveOutput ?? spec.reserveOutput,
+    system: input.system,
+    prompt: input.prompt,
+    attachments: input.attachments,
+    history: input.history ?? [],
+    think: spec.think,
+    template,
+  };
+  let plan = await planWithCounters(request, estimate, exact);
+  let notice: string | null = null;
+  if (plan.fits) return { request, plan, fit: [], notice };
+  const counter = (await exact()) ?? estimate;
+  if (request.history?.length) {
+    const fitted = await fitHistory(request, counter, input.historyStrategy ?? 'summarize', summarizeWith(deps.chat, spec.model, input.numCtx, deps.signal));
+    ({ request, plan, notice } = fitted);
+  }
+  if (plan.fits || !input.fit) return { request, plan, fit: [], notice };
+  const fitted = fitAttachments(request, counter);
+  return { request: fitted.request, plan: fitted.plan, fit: fitted.actions, notice };
 }
 
 function toMetrics(final: FinalMetrics | null, firstTokenMs: number | null, totalMs: number): GenerationMetrics {

@@ -1,5 +1,6 @@
 /** The one event stream a generation produces; the one-shot CLI prints it, the TUI renders it. */
 import type { BudgetPlan } from './budget.js';
+import type { FitAction } from './budget-fit.js';
 import type { ArtifactStatus, ArtifactFrontmatter } from './artifact.js';
 import type { FieldError } from './errors.js';
 
@@ -14,7 +15,8 @@ export interface GenerationMetrics {
 }
 
 export type GenerationEvent =
-  | { type: 'budget'; plan: BudgetPlan }
+  /** `fit` lists what --fit trimmed; `notice` says how the history was fitted (interactive sessions). */
+  | { type: 'budget'; plan: BudgetPlan; fit: FitAction[]; notice: string | null }
   | { type: 'started'; model: string; recordPath: string | null }
   | { type: 'thinking'; text: string }
   | { type: 'token'; text: string }

@@ -3,6 +3,8 @@
  * but the Ollama port is always exercised over real HTTP against the fake server.
  */
 import type { SessionEvent } from './session-events.js';
+import type { CounterKind, TokenCounter } from './budget.js';
+import type { ChatTemplate } from './chat-template.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -15,6 +17,8 @@ export interface ChatRequest {
   messages: ChatMessage[];
   /** Always explicit: the server turns thinking on by default for capable models. */
   think: boolean;
+  /** Always false: an overflow must be an error, never a silent cut of the oldest messages. */
+  truncate: false;
   options: { num_ctx: number; num_predict: number };
 }
 
@@ -68,4 +72,13 @@ export interface Clock {
   now(): Date;
   /** Monotonic milliseconds for durations. */
   monotonic(): number;
+}
+
+/** Token counting for the budget: the estimate is free, the exact count loads the bundled BPE once. */
+export interface CounterPort {
+  estimate(base: string, template: ChatTemplate): TokenCounter;
+  /** null when the model has no bundled tokenizer. */
+  exact(base: string, template: ChatTemplate): Promise<TokenCounter | null>;
+  /** Feeds back what the server read (`prompt_eval_count`) against what was counted. */
+  record(base: string, kind: CounterKind, counted: number, observed: number): Promise<void>;
 }

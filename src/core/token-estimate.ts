@@ -1,37 +1,63 @@
 /**
- * A fast, class-aware token estimate for the Qwen-family byte-level BPE.
- * A single chars/4 rule is off by 40% or more on code, JSON and CJK (DESIGN.md section 6), so each
- * run of characters is costed by its class. It errs high: the planner would rather refuse than truncate.
+ * The fast token estimate, used when a request is far from the limit (or the model's tokenizer is not
+ * bundled). It splits text exactly as the Qwen pre-tokenizer does and costs each piece from a table
+ * fitted against the real tokenizer on this repo's own code and docs (scripts/bench-tokens.ts
+ * measures it on a separate corpus). It errs high: the planner would rather count exactly than
+ * truncate, and keeps ESTIMATE_MARGIN on top for the classes it under-counts.
  */
-const PIECE = /[A-Za-z]+|\d|\n+|[ \t]+|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\sA-Za-z\d]/gu;
-const CJK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/u;
+import { PRE_TOKEN } from './pre-tokenize.js';
+
+/** Largest under-count the benchmark has measured on any corpus class, plus headroom. */
+export const ESTIMATE_MARGIN = 0.2;
+
+const WIDE = /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]/u;
+const ASCII_WORD = /^[A-Za-z]+$/;
+const LETTERS = /\p{L}/u;
+const DIGIT = /^\p{N}$/u;
+const SPACE = /^\s+$/u;
 
 export function estimateTokens(text: string): number {
   let tokens = 0;
-  for (const match of text.matchAll(PIECE)) {
-    const piece = match[0];
-    const first = piece.charCodeAt(0);
-    if (isLetter(first)) {
-      // Common words are one token (with their leading space); long or rare ones split every ~4 chars.
-      tokens += piece.length <= 6 ? 1 : Math.ceil(piece.length / 4);
-    } else if (first >= 48 && first <= 57) {
-      tokens += 1; // Qwen splits numbers into single digits.
-    } else if (piece[0] === '\n') {
-      tokens += 1;
-    } else if (piece[0] === ' ' || piece[0] === '\t') {
-      // A single space rides on the next word; indentation runs are their own token.
-      tokens += piece.length > 1 ? 1 : 0;
-    } else if (CJK.test(piece)) {
-      tokens += 0.7;
-    } else {
-      tokens += piece.length > 1 || first > 127 ? 1.5 : 1;
-    }
-  }
+  for (const match of text.matchAll(PRE_TOKEN)) tokens += estimatePiece(match[0]);
   return Math.ceil(tokens);
 }
 
-function isLetter(code: number): boolean {
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+function estimatePiece(piece: string): number {
+  if (SPACE.test(piece)) return Math.ceil(piece.length / 16);
+  if (DIGIT.test(piece)) return 1;
+  if (!LETTERS.test(piece)) return punctuation(piece.length);
+  const lead = /^[^\p{L}]/u.test(piece) ? piece[0]! : '';
+  const word = lead ? piece.slice(1) : piece;
+  if (ASCII_WORD.test(word)) return looksRandom(word) ? word.length * 0.5 + (lead ? 0.3 : 0) : asciiWord(word.length, lead);
+  let wide = 0;
+  let other = 0;
+  for (const ch of word) {
+    if (WIDE.test(ch)) wide++;
+    else if (ch.charCodeAt(0) > 127) other++;
+  }
+  const latin = word.length - wide - other;
+  // CJK runs: about 1.5-1.7 characters per token; accented Latin and other scripts split often.
+  return wide * 0.7 + (latin + other > 0 ? asciiWord(latin + other, lead) + other * 0.8 : lead ? 0.3 : 0);
+}
+
+/** Hashes, base64 and ids (`kXhQ3v`...) have no merges to speak of: about two characters a token. */
+function looksRandom(word: string): boolean {
+  if (word.length < 6 || word === word.toUpperCase()) return false;
+  let uppers = 0;
+  for (let i = 1; i < word.length; i++) if (word.charCodeAt(i) <= 90) uppers++;
+  return uppers / word.length > 0.25;
+}
+
+function asciiWord(length: number, lead: string): number {
+  if (lead === ' ') return length <= 7 ? 1.05 : 1 + (length - 7) * 0.21;
+  const base = length <= 5 ? 1.08 : length <= 7 ? 1.18 : 1 + (length - 6) * 0.23;
+  return lead ? base + 0.2 : base;
+}
+
+function punctuation(length: number): number {
+  if (length <= 3) return 1.05;
+  if (length <= 5) return 1.25 + (length - 4) * 0.2;
+  return length * 0.4;
 }
 
 /** Tokens the chat template adds around each message (`<|im_start|>role\n ... <|im_end|>\n`). */

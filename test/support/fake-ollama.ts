@@ -8,6 +8,9 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createBpeCounter, parseBpeAsset } from '../../src/core/bpe.js';
+import type { BpeCounter } from '../../src/core/bpe.js';
 
 export interface FakeModel {
   name: string;
@@ -972,9 +975,25 @@ export function estimatePromptTokens(body: unknown, kind: 'chat' | 'generate' = 
   return Math.ceil(chars / 4) + 10 * count;
 }
 
+let qwen: BpeCounter | null = null;
+
+/**
+ * What a real server reports as prompt_eval_count for a chat: the ChatML rendering (model system
+ * prompt, messages, assistant primer) tokenized with the Qwen BPE. test/budget.test.ts proves that
+ * BPE token-for-token equal to the published tokenizer, so the fake counts as Ollama would.
+ */
+export function chatPromptTokens(body: unknown, modelSystem: string | undefined): number {
+  qwen ??= createBpeCounter(parseBpeAsset(readFileSync(new URL('../../assets/qwen3-bpe.bin', import.meta.url))));
+  const messages = (asRecord(body).messages as Array<{ role?: string; content?: string }> | undefined) ?? [];
+  const system = messages[0]?.role === 'system' || !modelSystem ? [] : [{ role: 'system', content: modelSystem }];
+  const rendered = [...system, ...messages].map((m) => `<|im_start|>${m.role ?? 'user'}\n${m.content ?? ''}<|im_end|>\n`).join('');
+  return qwen.count(`${rendered}<|im_start|>assistant\n`);
+}
+
 function finalMetrics(reply: StreamReply, call: InferenceCall, emitted: number): Json {
   const ns = (ms: number): number => Math.round(ms * 1e6);
-  const promptEvalCount = reply.promptEvalCount ?? estimatePromptTokens(call.body, call.kind) + systemTokens(call);
+  const promptEvalCount =
+    reply.promptEvalCount ?? (call.kind === 'chat' ? chatPromptTokens(call.body, call.model.system) : estimatePromptTokens(call.body, call.kind) + systemTokens(call));
   const evalCount = reply.evalCount ?? emitted;
   const tokPerSec = reply.tokPerSec && reply.tokPerSec > 0 ? reply.tokPerSec : DEFAULT_TOK_PER_SEC;
   const loadMs = reply.loadMs ?? (call.coldLoad ? COLD_LOAD_MS : WARM_LOAD_MS);

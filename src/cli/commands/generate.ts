@@ -3,9 +3,7 @@
  * piped stdout gets the answer text only; status, footer and errors go to stderr.
  */
 import { extname, resolve } from 'node:path';
-import { FieldError } from '../../core/errors.js';
 import { generate } from '../../core/generate.js';
-import type { Attachment } from '../../core/generate.js';
 import type { GenerationEvent } from '../../core/generation-events.js';
 import { MODE_SPECS } from '../../core/modes.js';
 import type { Mode } from '../../core/modes.js';
@@ -16,9 +14,10 @@ import { createOllamaChat } from '../../adapters/ollama-chat.js';
 import { createArtifactStore } from '../../adapters/artifact-store.js';
 import { openSession } from '../../adapters/session-store.js';
 import { ensureProject } from '../../adapters/workspace.js';
-import { loadModelfile } from '../../adapters/modelfile-files.js';
+import { createCounters } from '../../adapters/token-counting.js';
+import { configDir } from '../../adapters/config-store.js';
 import { writeFileAtomic } from '../../adapters/atomic-write.js';
-import { readAttachment, readStdin, readTypedPrompt } from '../input.js';
+import { gatherInput, modeSettings } from '../mode-request.js';
 import { formatError } from '../fail.js';
 import { stderrStyle } from '../style.js';
 import { createSpinner } from '../spinner.js';
@@ -30,13 +29,14 @@ export interface GenerateOptions {
   save: boolean;
   output?: string;
   json?: boolean;
+  fit?: boolean;
 }
 
 export async function runGenerate(mode: Mode, words: string[], opts: GenerateOptions): Promise<number> {
   const env = loadEnvironment();
   const project = validateProjectName(opts.project ?? env.settings.get<string>('defaultProject') ?? 'inbox');
   const { prompt, attachments } = await gatherInput(words, opts.file ?? []);
-  const loaded = await loadModelfile(mode, env.workRoot);
+  const settings = await modeSettings(env, mode);
   const projectDir = await ensureProject(env.workRoot, project);
   const session = await openSession({
     projectDir, project, now: env.clock.now(), gapMs: env.settings.get<number>('session.gapMinutes')! * 60_000, newId: env.newId,
@@ -53,34 +53,20 @@ export async function runGenerate(mode: Mode, words: string[], opts: GenerateOpt
   const events = generate(
     {
       mode, project, prompt, attachments,
-      system: loaded.modelfile.system ?? '',
-      modelfileSha256: loaded.sha256,
-      numCtx: env.settings.get<number>('budget.numCtx')!,
+      system: settings.system,
+      modelfileSha256: settings.modelfileSha256,
+      base: settings.base,
+      numCtx: settings.numCtx,
+      reserveOutput: settings.reserveOutput,
+      fit: Boolean(opts.fit),
     },
-    { chat, store: opts.save ? createArtifactStore(projectDir) : null, session, clock: env.clock, newId: env.newId, signal: abort.signal },
+    { chat, counters: createCounters(configDir(env.env), () => env.clock.now()), store: opts.save ? createArtifactStore(projectDir) : null, session, clock: env.clock, newId: env.newId, signal: abort.signal },
   );
   try {
     return await printEvents(events, { mode, projectDir, sessionId: session.id, json: Boolean(opts.json), output: opts.output });
   } finally {
     stopOnSigint();
   }
-}
-
-async function gatherInput(words: string[], files: string[]): Promise<{ prompt: string; attachments: Attachment[] }> {
-  const attachments: Attachment[] = [];
-  for (const file of files) attachments.push(await readAttachment(file));
-  let prompt = words.join(' ').trim();
-  const stdin = prompt || !process.stdin.isTTY ? await readStdin() : await readTypedPrompt();
-  if (stdin?.trim()) {
-    if (prompt) attachments.unshift({ label: 'stdin', text: stdin });
-    else prompt = stdin.trim();
-  }
-  if (!prompt) {
-    throw new FieldError('bad_input', 'empty prompt', {
-      fix: 'give the prompt as arguments (field prd "Write a PRD for ...") or pipe it in',
-    });
-  }
-  return { prompt, attachments };
 }
 
 /** First Ctrl+C cancels the generation and keeps the partial; a second one leaves at once. */
@@ -114,6 +100,11 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
     seen.push(event);
     switch (event.type) {
       case 'budget':
+        if (!ctx.json) {
+          for (const a of event.fit) process.stderr.write(`${style.dim(`--fit: ${a.action} ${a.path} (${a.tokens_before} -> ${a.tokens_after} tokens)`)}\n`);
+          if (event.notice) process.stderr.write(`${style.dim(event.notice)}\n`);
+        }
+        break;
       case 'done':
         break;
       case 'started':
