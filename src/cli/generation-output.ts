@@ -49,7 +49,7 @@ export function jsonResult(events: readonly GenerationEvent[], ctx: Context): Re
     files: artifact ? artifact.files.map((f) => resolve(ctx.projectDir, f)) : [],
     answer: events.filter((e) => e.type === 'token').map((e) => (e.type === 'token' ? e.text : '')).join(''),
     metrics: done?.metrics ?? null,
-    budget: budget ? { used: budget.plan.input + budget.plan.reserveOutput, num_ctx: budget.plan.numCtx, input: budget.plan.input, reserve_output: budget.plan.reserveOutput, counter: budget.plan.counter } : null,
+    budget: budget ? { used: budget.plan.input + budget.plan.reserveOutput, num_ctx: budget.plan.numCtx, input: budget.plan.input, reserve_output: budget.plan.reserveOutput, counter: budget.plan.counter, fit: budget.fit } : null,
     started: Boolean(started),
     error: error ? { kind: error.error.kind, message: error.error.message, fix: error.error.fix ?? null, exit_code: error.error.exitCode } : null,
   };
