@@ -52,7 +52,7 @@ export async function openSession(options: OpenSessionOptions): Promise<OpenedSe
   return { ...sink, reused: decision.reuse !== null, closed: decision.close };
 }
 
-function sessionSink(dir: string, id: string): SessionSink {
+export function sessionSink(dir: string, id: string): SessionSink {
   const path = join(dir, `${id}.jsonl`);
   return {
     id,

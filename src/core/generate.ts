@@ -68,7 +68,7 @@ export function sha256(text: string): string {
 export async function* generate(input: GenerationInput, deps: GenerationDeps): AsyncGenerator<GenerationEvent> {
   const spec = MODE_SPECS[input.mode];
   const { request, plan, fit, notice } = await planRequest(input, deps);
-  yield { type: 'budget', plan, fit, notice };
+  yield { type: 'budget', plan, fit, notice, ...(notice ? { history: [...(request.history ?? [])] } : {}) };
   if (!plan.fits) {
     const error = overBudgetError(plan);
     await logEvent(deps, { type: 'error', kind: error.kind, message: error.message, path: null });

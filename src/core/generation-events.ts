@@ -3,6 +3,7 @@ import type { BudgetPlan } from './budget.js';
 import type { FitAction } from './budget-fit.js';
 import type { ArtifactStatus, ArtifactFrontmatter } from './artifact.js';
 import type { FieldError } from './errors.js';
+import type { TemplateMessage } from './chat-template.js';
 
 export interface GenerationMetrics {
   doneReason: string;
@@ -15,8 +16,11 @@ export interface GenerationMetrics {
 }
 
 export type GenerationEvent =
-  /** `fit` lists what --fit trimmed; `notice` says how the history was fitted (interactive sessions). */
-  | { type: 'budget'; plan: BudgetPlan; fit: FitAction[]; notice: string | null }
+  /**
+   * `fit` lists what --fit trimmed; `notice` says how the history was fitted (interactive sessions), and
+   * `history` is the history as sent when fitting changed it, so the next turn builds on the summary.
+   */
+  | { type: 'budget'; plan: BudgetPlan; fit: FitAction[]; notice: string | null; history?: TemplateMessage[] }
   | { type: 'started'; model: string; recordPath: string | null }
   | { type: 'thinking'; text: string }
   | { type: 'token'; text: string }

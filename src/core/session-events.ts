@@ -9,13 +9,20 @@ import type { ArtifactStatus } from './artifact.js';
 
 export type EndReason = 'manual' | 'stale' | 'superseded' | 'error';
 
+export const RATINGS = ['keep', 'rework', 'discard'] as const;
+export type Rating = (typeof RATINGS)[number];
+
 export type SessionEvent =
-  | { t: string; type: 'session_start'; session: string; project: string; agent: string; pid: number }
+  /** `client: 'tui'` marks an interactive session, so a crash can be told from a one-shot run left open. */
+  | { t: string; type: 'session_start'; session: string; project: string; agent: string; pid: number; client?: 'tui' }
+  /** An interactive session taken up again (`field sessions resume`, or the offer after a crash). */
+  | { t: string; type: 'resumed'; agent: string; pid: number }
   | { t: string; type: 'prompt'; mode: Mode; model: string; text: string; sha256: string; inputs: string[]; budget: BudgetPlan; fit?: FitAction[]; notice?: string }
   | { t: string; type: 'generation_end'; mode: Mode; model: string; done_reason: string; prompt_eval_count: number; eval_count: number; tok_per_s: number; total_ms: number; first_token_ms: number | null }
   | { t: string; type: 'artifact'; mode: Mode; path: string; files: string[]; status: ArtifactStatus; id: string; content_sha256: string }
   | { t: string; type: 'canceled'; mode: Mode; path: string | null; chars: number }
   | { t: string; type: 'error'; kind: string; message: string; path: string | null }
+  | { t: string; type: 'rating'; path: string; rating: Rating }
   | { t: string; type: 'session_end'; status: 'ended' | 'abandoned'; end_reason: EndReason };
 
 export type SessionEventType = SessionEvent['type'];

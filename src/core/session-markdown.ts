@@ -55,11 +55,18 @@ export function summariseSession(id: string, events: readonly SessionEvent[]): S
   return stats;
 }
 
-/** Rough share of artifacts a lab can build on: complete ones count fully, truncated or partial half. */
+const RATING_SCORE = { keep: 1, rework: 0.5, discard: 0 } as const;
+
+/**
+ * Rough share of artifacts a lab can build on: complete ones count fully, truncated or partial half;
+ * a person's rating, when there is one, replaces the guess from the status.
+ */
 function qualityEstimate(events: readonly SessionEvent[]): string {
   const artifacts = events.filter((e) => e.type === 'artifact');
   if (artifacts.length === 0) return 'no artifacts';
-  const score = artifacts.reduce((sum, a) => sum + (a.status === 'complete' ? 1 : a.status === 'canceled' ? 0 : 0.5), 0);
+  const rated = new Map<string, number>();
+  for (const e of events) if (e.type === 'rating') rated.set(e.path, RATING_SCORE[e.rating]);
+  const score = artifacts.reduce((sum, a) => sum + (rated.get(a.path) ?? (a.status === 'complete' ? 1 : a.status === 'canceled' ? 0 : 0.5)), 0);
   return `${Math.round((score / artifacts.length) * 100)}% of ${artifacts.length} artifact(s) complete enough for lab refinement (estimate from status; ratings refine it)`;
 }
 
@@ -86,7 +93,11 @@ export function renderSessionMarkdown(id: string, events: readonly SessionEvent[
 function describe(e: SessionEvent): string {
   switch (e.type) {
     case 'session_start':
-      return `session started by ${e.agent}`;
+      return `session started by ${e.agent}${e.client ? ` (${e.client})` : ''}`;
+    case 'resumed':
+      return `session resumed by ${e.agent}`;
+    case 'rating':
+      return `rated ${e.path}: ${e.rating}`;
     case 'prompt':
       return `prompt (${e.mode}, ${e.model}, ${e.budget.input} tokens in): ${oneLine(e.text)}`;
     case 'generation_end':
