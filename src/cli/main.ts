@@ -17,8 +17,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
 });
 
+// `field` alone opens the interactive session; with any argument commander decides as usual.
+const argv = process.argv.length <= 2 ? [...process.argv, 'tui'] : process.argv;
+
 try {
-  await buildProgram().parseAsync(process.argv);
+  await buildProgram().parseAsync(argv);
 } catch (error) {
   if (error instanceof CommanderError) {
     const mapped = fromCommanderError(error);

@@ -46,6 +46,15 @@ export function buildProgram(): Command {
     })
     .addHelpText('after', `\n${EXAMPLES}\n\n${exitCodeHelp()}`);
 
+  program
+    .command('tui')
+    .description('the interactive session (also: `field` alone, or `field <mode>` with no prompt on a terminal)')
+    .option('-p, --project <name>', 'project code (folder under the workspace)')
+    .option('-m, --mode <mode>', `starting mode (${TEXT_MODES.join(', ')})`, 'prd')
+    .option('-f, --file <path>', 'attach a text file to the first prompt (repeatable)', collect)
+    .addHelpText('after', '\nKeys: Enter sends, Ctrl+J or Alt+Enter adds a line, Shift+Tab changes mode, Ctrl+C cancels; /help lists the commands.')
+    .action(lazy(async () => (await import('./commands/tui.js')).runTui));
+
   for (const mode of TEXT_MODES) {
     const spec = MODE_SPECS[mode];
     program
@@ -126,6 +135,13 @@ export function buildProgram(): Command {
     .option('-p, --project <name>', 'project code')
     .option('--json', 'print the raw events as JSON')
     .action(lazy(async () => (await import('./commands/sessions.js')).runSessionsShow));
+
+  sessions
+    .command('resume')
+    .description('open a session in the interactive TUI with its history, mode and project')
+    .argument('<id>', 'session id (sess_...), or a unique prefix or suffix of it')
+    .option('-p, --project <name>', 'project code')
+    .action(lazy(async () => (await import('./commands/tui.js')).runSessionsResume));
 
   const config = program.command('config').description('read and change settings');
   config

@@ -66,11 +66,14 @@ export interface Workbench {
   readonly numCtx: number;
   readonly host: string;
   readonly workRoot: string;
-  session(): SessionInfo;
+  /** The session in use; null before begin() or resume(). */
+  session(): SessionInfo | null;
+  /** Starts a new session in the current project. */
+  begin(): Promise<SessionInfo>;
   run(request: TurnRequest, signal: AbortSignal): AsyncIterable<GenerationEvent>;
   /** The plan of the next prompt as typed so far, from the quick estimate; null when it cannot be known yet. */
   previewBudget(request: TurnRequest): Promise<BudgetPlan | null>;
-  attachFile(path: string): Promise<Attached>;
+  attachFile(path: string, mode: Mode): Promise<Attached>;
   attachImage(path: string, mode: Mode): Promise<Attached>;
   newSession(): Promise<SessionInfo>;
   switchProject(name: string): Promise<SessionInfo>;

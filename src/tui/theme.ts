@@ -43,3 +43,6 @@ export const ThemeContext = createContext<Theme>(createTheme(false));
 export function useTheme(): Theme {
   return useContext(ThemeContext);
 }
+
+/** Terminal columns at the time a block is printed: transcript lines are wrapped to it once. */
+export const WidthContext = createContext<number>(80);

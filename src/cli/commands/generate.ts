@@ -33,6 +33,10 @@ export interface GenerateOptions {
 }
 
 export async function runGenerate(mode: Mode, words: string[], opts: GenerateOptions): Promise<number> {
+  // `field prd` alone on a terminal (the field-prd alias with no prompt) opens the interactive session.
+  if (words.length === 0 && process.stdin.isTTY && process.stdout.isTTY && opts.save && !opts.json && !opts.output) {
+    return (await import('./tui.js')).runTui({ mode, ...(opts.project ? { project: opts.project } : {}), ...(opts.file ? { file: opts.file } : {}) });
+  }
   const env = loadEnvironment();
   const project = validateProjectName(opts.project ?? env.settings.get<string>('defaultProject') ?? 'inbox');
   const { prompt, attachments } = await gatherInput(words, opts.file ?? []);

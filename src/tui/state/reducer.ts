@@ -30,6 +30,8 @@ export interface Block {
   id: number;
   kind: BlockKind;
   text: string;
+  /** Blank lines before it. Ink prints nothing for a render whose only new line is empty, so blanks ride on the next line. */
+  gap?: number;
 }
 
 export interface Turn {
@@ -51,6 +53,8 @@ export interface LiveTurn {
   /** The line being streamed, not yet finished. */
   partial: string;
   inCode: boolean;
+  /** Blank lines seen since the last printed line. */
+  blanks: number;
   answer: string;
   thinking: string;
   /** The collapsed thinking line has been printed. */
@@ -193,11 +197,11 @@ function push(state: UiState, kind: BlockKind, text: string): UiState {
   return { ...state, blocks: [...state.blocks, { id: state.nextBlockId, kind, text }], nextBlockId: state.nextBlockId + 1 };
 }
 
-function pushMany(state: UiState, items: ReadonlyArray<{ kind: BlockKind; text: string }>): UiState {
+function pushMany(state: UiState, items: ReadonlyArray<{ kind: BlockKind; text: string; gap?: number }>): UiState {
   if (items.length === 0) return state;
   const blocks = [...state.blocks];
   let id = state.nextBlockId;
-  for (const item of items) blocks.push({ id: id++, kind: item.kind, text: item.text });
+  for (const item of items) blocks.push({ id: id++, kind: item.kind, text: item.text, ...(item.gap ? { gap: item.gap } : {}) });
   return { ...state, blocks, nextBlockId: id };
 }
 
@@ -229,10 +233,7 @@ function requestIntent(state: UiState, intent: Intent): UiState {
 function finishLive(state: UiState): UiState {
   const live = state.live;
   if (!live) return state;
-  let next = state;
-  if (live.partial) {
-    next = push(next, classifyLine(live.partial, live.inCode).kind, live.partial);
-  }
+  let next = finishPartial(state);
   if (live.thinking && !live.thinkingShown) next = push(next, 'thinking', thinkingSummary(live.thinking));
   let conversation = live.fittedHistory ?? state.conversation;
   if (live.answer.trim()) {
@@ -257,14 +258,20 @@ function appendText(state: UiState, live: LiveTurn, text: string): UiState {
   const parts = (live.partial + text).split('\n');
   const partial = parts.pop() ?? '';
   let inCode = live.inCode;
-  const lines: Array<{ kind: BlockKind; text: string }> = [];
+  let blanks = live.blanks;
+  const lines: Array<{ kind: BlockKind; text: string; gap: number }> = [];
   for (const line of parts) {
     const classified = classifyLine(line, inCode);
     inCode = classified.inCode;
-    lines.push({ kind: classified.kind, text: line });
+    if (classified.kind === 'blank') {
+      blanks++;
+      continue;
+    }
+    lines.push({ kind: classified.kind, text: line, gap: blanks });
+    blanks = 0;
   }
   const next = pushMany(state, lines);
-  return { ...next, live: { ...live, partial, inCode, answer: live.answer + text, outputTokens: live.outputTokens + 1 } };
+  return { ...next, live: { ...live, partial, inCode, blanks, answer: live.answer + text, outputTokens: live.outputTokens + 1 } };
 }
 
 function onGeneration(state: UiState, event: GenerationEvent): UiState {
@@ -325,9 +332,9 @@ function onGeneration(state: UiState, event: GenerationEvent): UiState {
 /** Prints the unfinished line before a status line, so the answer stays in one piece above it. */
 function finishPartial(state: UiState): UiState {
   const live = state.live;
-  if (!live?.partial) return state;
-  const next = push(state, classifyLine(live.partial, live.inCode).kind, live.partial);
-  return { ...next, live: { ...live, partial: '' } };
+  if (!live?.partial.trim()) return state;
+  const next = pushMany(state, [{ kind: classifyLine(live.partial, live.inCode).kind, text: live.partial, gap: live.blanks }]);
+  return { ...next, live: { ...live, partial: '', blanks: 0 } };
 }
 
 function nextMode(mode: Mode): Mode {
@@ -377,7 +384,7 @@ export function reducer(state: UiState, action: UiAction): UiState {
         ...state,
         nextRun: state.nextRun?.id === action.turn.id ? null : state.nextRun,
         live: {
-          turn: action.turn, partial: '', inCode: false, answer: '', thinking: '', thinkingShown: false, outputTokens: 0, plan: null,
+          turn: action.turn, partial: '', inCode: false, blanks: 0, answer: '', thinking: '', thinkingShown: false, outputTokens: 0, plan: null,
           fittedHistory: null, started: false, canceling: false, failedBeforeStart: false, startedAt: action.at,
         },
       };
