@@ -59,8 +59,10 @@ export interface LiveTurn {
   thinking: string;
   /** The collapsed thinking line has been printed. */
   thinkingShown: boolean;
-  /** Streamed chunks so far; Ollama sends about one token per chunk. */
+  /** Streamed chunks so far (Ollama sends about one token per chunk), then eval_count once done. */
   outputTokens: number;
+  /** Decode rate of this run, from its final chunk. */
+  tokPerSec: number | null;
   plan: BudgetPlan | null;
   /** The history as sent, when the budget had to summarize or drop turns. */
   fittedHistory: TemplateMessage[] | null;
@@ -240,7 +242,7 @@ function finishLive(state: UiState): UiState {
     const files = live.turn.attachments.flatMap((a) => (a.kind === 'file' ? [{ label: a.label, text: a.text }] : []));
     conversation = [...conversation, { role: 'user', content: composeUserMessage(live.turn.prompt, files) }, { role: 'assistant', content: live.answer.trim() }];
   }
-  next = { ...next, live: null, conversation, lastThinking: live.thinking || next.lastThinking };
+  next = { ...next, live: null, conversation, lastThinking: live.thinking || next.lastThinking, hint: live.canceling ? null : next.hint };
   // A prompt that never reached the model is given back, so nothing typed is lost.
   if (live.failedBeforeStart && !next.editor.text) {
     next = { ...next, editor: edit(EMPTY_EDITOR, { type: 'set', text: live.turn.prompt }), attachments: next.attachments.length ? next.attachments : [...live.turn.attachments] };
@@ -297,18 +299,25 @@ function onGeneration(state: UiState, event: GenerationEvent): UiState {
       }
       return appendText(next, current, event.text);
     }
-    case 'done':
+    case 'done': {
+      const rate = event.metrics.tokPerSec > 0 ? event.metrics.tokPerSec : null;
       return {
         ...state,
-        lastTokPerSec: event.metrics.tokPerSec > 0 ? event.metrics.tokPerSec : state.lastTokPerSec,
-        live: { ...live, outputTokens: event.metrics.outputTokens || live.outputTokens },
+        lastTokPerSec: rate ?? state.lastTokPerSec,
+        live: { ...live, tokPerSec: rate, outputTokens: event.metrics.outputTokens || live.outputTokens },
       };
+    }
     case 'artifact': {
       let next = finishPartial(state);
-      const speed = next.lastTokPerSec !== null ? ` · ${next.lastTokPerSec} tok/s` : '';
+      const current = next.live ?? live;
       const files = event.files.length ? ` + ${event.files.join(', ')}` : '';
-      next = push(next, 'saved', `saved ${event.recordPath}${files} (${event.status}, ${event.frontmatter.tokens.output} tokens${speed})`);
-      if (event.status !== 'complete' && event.frontmatter.status_reason) next = push(next, 'warning', `${event.status}: ${event.frontmatter.status_reason}`);
+      if (event.status === 'canceled') {
+        next = push(next, 'warning', `canceled: the partial answer (${current.outputTokens} tokens) is kept in ${event.recordPath}${files}`);
+      } else {
+        const speed = current.tokPerSec !== null ? ` · ${current.tokPerSec} tok/s` : '';
+        next = push(next, 'saved', `saved ${event.recordPath}${files} (${event.status}, ${event.frontmatter.tokens.output || current.outputTokens} tokens${speed})`);
+        if (event.status !== 'complete' && event.frontmatter.status_reason) next = push(next, 'warning', `${event.status}: ${event.frontmatter.status_reason}`);
+      }
       return {
         ...next,
         lastArtifact: event.recordPath,
@@ -319,7 +328,9 @@ function onGeneration(state: UiState, event: GenerationEvent): UiState {
     case 'error': {
       let next = finishPartial(state);
       const fix = event.error.fix ? ` (${event.error.fix})` : '';
-      next = push(next, event.error.kind === 'canceled' ? 'warning' : 'error', `${event.error.message}${fix}`);
+      if (event.error.kind !== 'canceled') next = push(next, 'error', `${event.error.message}${fix}`);
+      // A cancel with text was reported with its saved partial; without text there is nothing to keep.
+      else if (!event.recordPath) next = push(next, 'warning', 'canceled before the model answered');
       if (event.recordPath && event.error.kind !== 'canceled') next = push(next, 'notice', `partial kept: ${event.recordPath}`);
       const ollama: OllamaState = event.error.kind === 'ollama_down' ? { state: 'down', detail: event.error.message, retryAt: null } : next.ollama;
       return { ...next, ollama, live: next.live ? { ...next.live, failedBeforeStart: !next.live.answer && !next.live.thinking } : null };
@@ -384,7 +395,7 @@ export function reducer(state: UiState, action: UiAction): UiState {
         ...state,
         nextRun: state.nextRun?.id === action.turn.id ? null : state.nextRun,
         live: {
-          turn: action.turn, partial: '', inCode: false, blanks: 0, answer: '', thinking: '', thinkingShown: false, outputTokens: 0, plan: null,
+          turn: action.turn, partial: '', inCode: false, blanks: 0, answer: '', thinking: '', thinkingShown: false, outputTokens: 0, tokPerSec: null, plan: null,
           fittedHistory: null, started: false, canceling: false, failedBeforeStart: false, startedAt: action.at,
         },
       };
