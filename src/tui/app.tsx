@@ -9,14 +9,12 @@ import { Box, Text, useApp, useInput } from 'ink';
 import type { Key } from 'ink';
 import { MODE_SPECS } from '../core/modes.js';
 import type { Mode } from '../core/modes.js';
-import { RATINGS } from '../core/session-events.js';
 import type { Rating } from '../core/session-events.js';
 import { completeSlash, isSlash } from './commands/slash.js';
 import { errorText, runCommand } from './commands/run-command.js';
 import { initialState, reducer } from './state/reducer.js';
-import type { UiAction, UiState } from './state/reducer.js';
+import type { UiState } from './state/reducer.js';
 import { decodeKey, NO_PASTE } from './state/keymap.js';
-import { edit } from './state/editor.js';
 import { holdsPrompts, remainingMs } from './state/pacing-view.js';
 import { ThemeContext, WidthContext, createTheme } from './theme.js';
 import { Transcript } from './components/transcript.js';
@@ -56,7 +54,7 @@ export interface AppProps {
   onReady?: (controls: { quit(): void }) => void;
 }
 
-const RATING_KEYS: Record<string, Rating> = { k: 'keep', r: 'rework', d: 'discard' };
+const RATING_KEYS: Record<string, Rating | undefined> = { k: 'keep', r: 'rework', d: 'discard' };
 
 export function App(props: AppProps) {
   const { workbench, now } = props;
@@ -66,7 +64,7 @@ export function App(props: AppProps) {
   const stateRef = useRef<UiState>(state);
   stateRef.current = state;
   const pasteRef = useRef(NO_PASTE);
-  const overlayBusy = useRef(false);
+  const offerBusy = useRef(false);
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
   const theme = useMemo(() => createTheme(props.colors), [props.colors]);
@@ -108,7 +106,9 @@ export function App(props: AppProps) {
   const model = MODE_SPECS[state.mode].model;
   const refreshMs = props.pacingRefreshMs ?? 15_000;
   const watchPacing = state.pacing.level !== 'cool' && state.pacing.level !== 'unknown' || state.held.length > 0;
+  const hasSession = state.session !== null;
   useEffect(() => {
+    if (!hasSession) return;
     let stopped = false;
     const check = async (): Promise<void> => {
       const view = await workbench.pacing.check(model);
@@ -121,7 +121,7 @@ export function App(props: AppProps) {
       stopped = true;
       clearInterval(timer);
     };
-  }, [model, watchPacing, refreshMs, workbench, now]);
+  }, [hasSession, model, watchPacing, refreshMs, workbench, now]);
 
   const cooling = holdsPrompts(state.pacing.level);
   const time = useTick(cooling, 1000, now);
@@ -153,8 +153,9 @@ export function App(props: AppProps) {
 
   // Quit, new session and project switch, once any rating is done and no answer is streaming.
   const intent = state.intent;
+  const ratingsPending = state.ratingWrites.length > 0;
   useEffect(() => {
-    if (!intent) return;
+    if (!intent || ratingsPending) return;
     if (!idle) {
       abortRef.current?.abort();
       return;
@@ -169,7 +170,7 @@ export function App(props: AppProps) {
       }
       dispatch({ type: 'intent-done' });
     })();
-  }, [intent, idle, workbench, abortRef, print]);
+  }, [intent, idle, ratingsPending, workbench, abortRef, print]);
 
   useEffect(() => {
     if (state.exiting) exit();
@@ -179,45 +180,35 @@ export function App(props: AppProps) {
     props.onReady?.({ quit: () => dispatch({ type: 'request', intent: { type: 'quit' } }) });
   }, []);
 
-  const submit = (text: string): void => {
-    if (!text.trim()) return;
-    if (isSlash(text)) {
-      dispatch({ type: 'print', kind: 'user', text: text.trim() });
-      dispatch({ type: 'edit', edit: { type: 'set', text: '' } });
-      void runCommand(text, { state: stateRef.current, dispatch, workbench, now });
-      return;
-    }
-    if (stateRef.current.ollama.state === 'down') {
-      print('error', `Ollama is not reachable at ${workbench.host} (start it: \`ollama serve\`); the prompt stays in the box and can be sent once it is up`);
-      return;
-    }
-    dispatch({ type: 'submit-prompt', text, at: now() });
-  };
+  // Ctrl+C during a generation: the reducer marks it canceling, the abort reaches generate() here.
+  const canceling = state.live?.canceling ?? false;
+  useEffect(() => {
+    if (canceling) abortRef.current?.abort();
+  }, [canceling, abortRef]);
 
-  const onOverlayKey = (input: string, key: Key): void => {
-    const s = stateRef.current;
-    const overlay = s.overlay;
-    if (!overlay || overlayBusy.current) return;
-    if (overlay.kind === 'rating') {
-      if (key.escape || (key.ctrl && input === 'c')) return dispatch({ type: 'close-rating' });
-      if (input === 's') return dispatch({ type: 'rated', rating: 'skip' });
-      const rating = RATING_KEYS[input.toLowerCase()];
-      const path = overlay.queue[overlay.index];
-      if (!rating || !path || !RATINGS.includes(rating)) return;
-      overlayBusy.current = true;
-      void workbench
-        .rate(path, rating)
-        .then(() => dispatch({ type: 'rated', rating }))
-        .catch((error: unknown) => {
-          print('error', errorText(error));
-          dispatch({ type: 'rated', rating: 'skip' });
-        })
-        .finally(() => (overlayBusy.current = false));
-      return;
-    }
+  // Slash commands run one at a time, in the order they were entered, against the state of their turn.
+  const command = state.commands[0];
+  useEffect(() => {
+    if (!command) return;
+    void runCommand(command.text, { state: stateRef.current, dispatch, workbench, now }).finally(() => dispatch({ type: 'command-done', id: command.id }));
+  }, [command, workbench, now]);
+
+  // Ratings are written into their records in order; a failure is reported and the rest go on.
+  const write = state.ratingWrites[0];
+  useEffect(() => {
+    if (!write) return;
+    void workbench
+      .rate(write.path, write.rating)
+      .catch((error: unknown) => print('error', `rating not saved: ${errorText(error)}`))
+      .finally(() => dispatch({ type: 'rating-written', path: write.path }));
+  }, [write, workbench, print]);
+
+  const onOfferKey = (input: string, key: Key): void => {
+    const overlay = stateRef.current.overlay;
+    if (overlay?.kind !== 'resume-offer' || offerBusy.current) return;
     const answer = input.toLowerCase();
     if (answer !== 'y' && answer !== 'n' && !key.escape) return;
-    overlayBusy.current = true;
+    offerBusy.current = true;
     void (async () => {
       try {
         if (answer === 'y') {
@@ -232,63 +223,48 @@ export function App(props: AppProps) {
         if (!workbench.session()) dispatch({ type: 'session', info: await workbench.begin(), history: [], mode: null, resumed: false, turns: 0 });
       } finally {
         dispatch({ type: 'close-offer' });
-        overlayBusy.current = false;
+        offerBusy.current = false;
       }
     })();
   };
 
+  // Keys only become actions here; every decision is the reducer's, made on the latest state, so
+  // keys that arrive faster than the screen renders are never judged against a stale input.
   useInput(
     (input, key) => {
-      const s = stateRef.current;
-      if (s.overlay && !pasteRef.current.active) return onOverlayKey(input, key);
+      const overlay = stateRef.current.overlay;
+      if (overlay?.kind === 'resume-offer') return onOfferKey(input, key);
+      if (overlay?.kind === 'rating' && !pasteRef.current.active) {
+        if (key.escape || (key.ctrl && input === 'c')) return dispatch({ type: 'close-rating' });
+        const rating = input === 's' ? 'skip' : RATING_KEYS[input.toLowerCase()];
+        if (rating) dispatch({ type: 'rated', rating });
+        return;
+      }
       const decoded = decodeKey(input, key, pasteRef.current);
       pasteRef.current = decoded.paste;
-      // Several intents can come from one read (text, then Enter): track the editor locally.
-      let editor = s.editor;
-      const apply = (action: UiAction): void => {
-        if (action.type === 'edit') editor = edit(editor, action.edit);
-        dispatch(action);
-      };
       for (const intent of decoded.intents) {
         switch (intent.type) {
           case 'insert':
-            apply({ type: 'edit', edit: { type: 'insert', text: intent.text } });
+            dispatch({ type: 'edit', edit: { type: 'insert', text: intent.text } });
             break;
           case 'newline':
-            apply({ type: 'edit', edit: { type: 'newline' } });
+            dispatch({ type: 'edit', edit: { type: 'newline' } });
             break;
           case 'enter':
-            // A backslash right before the cursor turns Enter into a new line, as in a shell.
-            if (editor.text[editor.cursor - 1] === '\\') {
-              apply({ type: 'edit', edit: { type: 'backspace' } });
-              apply({ type: 'edit', edit: { type: 'newline' } });
-            } else {
-              submit(editor.text);
-              editor = { text: '', cursor: 0 };
-            }
+            dispatch({ type: 'enter', at: now() });
             break;
           case 'interrupt':
-            if (s.live) {
-              if (!s.live.canceling) {
-                abortRef.current?.abort();
-                dispatch({ type: 'canceling' });
-              }
-            } else {
-              dispatch({ type: 'interrupt' });
-            }
+            dispatch({ type: 'interrupt' });
             break;
           case 'eof':
-            if (!editor.text && !s.live) dispatch({ type: 'request', intent: { type: 'quit' } });
+            dispatch({ type: 'eof' });
             break;
           case 'escape':
             dispatch({ type: 'escape' });
-            editor = { text: '', cursor: 0 };
             break;
-          case 'complete': {
-            const completion = completeSlash(editor.text);
-            if (completion.replacement) apply({ type: 'edit', edit: { type: 'set', text: completion.replacement } });
+          case 'complete':
+            dispatch({ type: 'complete' });
             break;
-          }
           case 'cycle-mode':
             dispatch({ type: 'cycle-mode' });
             break;
@@ -300,7 +276,7 @@ export function App(props: AppProps) {
             dispatch({ type: 'recall', direction: intent.type });
             break;
           default:
-            apply({ type: 'edit', edit: { type: intent.type } });
+            dispatch({ type: 'edit', edit: { type: intent.type } });
         }
       }
     },

@@ -248,3 +248,42 @@ describe('status line', () => {
     expect(pacingLabel(ready(), 0)).toBe('pacing: no data yet');
   });
 });
+
+describe('Enter', () => {
+  const typed = (s: UiState, text: string): UiState => reducer(s, { type: 'edit', edit: { type: 'insert', text } });
+
+  it('after a backslash it adds a line; on text it sends; blank does nothing', () => {
+    let s = run(typed(ready(), 'line one\\'), { type: 'enter', at: 0 });
+    expect(s.editor.text).toBe('line one\n');
+    expect(s.nextRun).toBeNull();
+    s = run(typed(s, 'line two'), { type: 'enter', at: 0 });
+    expect(s.nextRun?.prompt).toBe('line one\nline two');
+    expect(run(typed(ready(), '   '), { type: 'enter', at: 0 }).nextRun).toBeNull();
+  });
+
+  it('state commands apply at once, in order with the keys; file commands queue and hold prompts typed after them', () => {
+    let s = run(typed(ready(), '/mode arch'), { type: 'enter', at: 0 });
+    expect(s.mode).toBe('arch');
+    expect(s.commands).toEqual([]);
+    s = run(typed(s, '/file notes.md'), { type: 'enter', at: 0 }, { type: 'edit', edit: { type: 'insert', text: 'Use the notes' } }, { type: 'enter', at: 1 });
+    expect(s.commands.map((c) => c.text)).toEqual(['/file notes.md']);
+    expect(s.nextRun).toBeNull();
+    expect(s.awaiting.map((a) => a.text)).toEqual(['Use the notes']);
+    s = run(s, { type: 'attach', attachment: { kind: 'file', label: 'notes.md', tokens: 5, text: 'n' } }, { type: 'command-done', id: s.commands[0]!.id });
+    expect(s.nextRun).toMatchObject({ prompt: 'Use the notes', mode: 'arch', attachments: [{ label: 'notes.md' }] });
+    expect(run(typed(ready(), '/mode vision'), { type: 'enter', at: 0 }).blocks.at(-1)).toMatchObject({ kind: 'error', text: expect.stringContaining('unknown mode') });
+  });
+
+  it('with Ollama down the prompt stays in the box', () => {
+    const s = run(typed(ready(), 'keep me'), { type: 'ollama', state: { state: 'down', detail: 'refused', retryAt: null } }, { type: 'enter', at: 0 });
+    expect(s.editor.text).toBe('keep me');
+    expect(s.nextRun).toBeNull();
+    expect(s.blocks.at(-1)?.kind).toBe('error');
+  });
+
+  it('Ctrl+C while an answer streams marks it canceling once', () => {
+    const s = run(started(ready(), 'x'), { type: 'interrupt' });
+    expect(s.live?.canceling).toBe(true);
+    expect(run(s, { type: 'interrupt' })).toBe(s);
+  });
+});

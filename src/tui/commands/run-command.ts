@@ -1,16 +1,14 @@
 /**
- * What each slash command does. The parser (slash.ts) is pure; this runs the result against the
- * workbench and reports through reducer actions, so a failure is a line in the transcript with its
- * fix, never a crash of the TUI.
+ * The slash commands that read or write files or ask Ollama (/file, /image, /save, /sessions,
+ * /status); the others are pure state changes the reducer makes itself. They report through reducer
+ * actions, so a failure is a line in the transcript with its fix, never a crash of the TUI.
  */
-import { formatBreakdown } from '../../core/budget.js';
 import { isFieldError } from '../../core/errors.js';
-import { MODE_SPECS, TEXT_MODES } from '../../core/modes.js';
-import type { Mode } from '../../core/modes.js';
+import { MODE_SPECS } from '../../core/modes.js';
 import type { Dispatch } from 'react';
 import type { UiAction, UiState } from '../state/reducer.js';
 import type { Workbench } from '../ports.js';
-import { helpText, parseSlash } from './slash.js';
+import { parseSlash } from './slash.js';
 import { pacingLabel } from '../state/status-line.js';
 
 export interface CommandContext {
@@ -38,18 +36,6 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<voi
   };
   try {
     switch (name) {
-      case 'mode': {
-        if (!arg) return print('info', `mode ${state.mode} (${MODE_SPECS[state.mode].model}); modes: ${TEXT_MODES.join(', ')}`);
-        const mode = arg.toLowerCase();
-        if (!(TEXT_MODES as readonly string[]).includes(mode)) return print('error', `unknown mode ${JSON.stringify(arg)}: use one of ${TEXT_MODES.join(', ')}`);
-        dispatch({ type: 'set-mode', mode: mode as Mode });
-        return;
-      }
-      case 'project':
-        if (needsArg('<name>')) return;
-        if (state.live) return print('error', 'a prompt is running: wait for it or cancel it (Ctrl+C) before switching project');
-        dispatch({ type: 'request', intent: { type: 'project', name: arg } });
-        return;
       case 'file':
         if (needsArg('<path>')) return;
         dispatch({ type: 'attach', attachment: await workbench.attachFile(arg, state.mode) });
@@ -58,23 +44,11 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<voi
         if (needsArg('<path>')) return;
         dispatch({ type: 'attach', attachment: await workbench.attachImage(arg, state.mode) });
         return;
-      case 'detach':
-        dispatch({ type: 'detach' });
-        return;
-      case 'budget': {
-        const plan = state.preview;
-        if (!plan) return print('notice', 'the budget is not known yet: the mode\'s Modelfile could not be read');
-        return print('info', [`Budget of the next prompt (${plan.counter} count):`, ...formatBreakdown(plan)].join('\n'));
-      }
       case 'save': {
         if (!arg) return print('saved', `session log written: ${await workbench.saveSessionLog()}`);
         if (!state.lastAnswer) return print('error', 'no answer to save yet');
         return print('saved', `answer written: ${await workbench.saveAnswer(arg, state.lastAnswer.text, state.lastAnswer.code)}`);
       }
-      case 'new':
-        if (state.live) return print('error', 'a prompt is running: wait for it or cancel it (Ctrl+C) first');
-        dispatch({ type: 'request', intent: { type: 'new' } });
-        return;
       case 'sessions': {
         const rows = await workbench.listSessions();
         if (rows.length === 0) return print('info', 'no sessions yet');
@@ -96,21 +70,9 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<voi
           `saved    ${state.lastArtifact ?? 'nothing yet'}`,
         ].join('\n'));
       }
-      case 'think':
-        return print('info', state.lastThinking ? `Reasoning of the last answer:\n${state.lastThinking.trim()}` : 'the last answer had no reasoning');
-      case 'now':
-        dispatch({ type: 'insist', at: ctx.now() });
-        return;
-      case 'rate':
-        dispatch({ type: 'open-rating', then: null });
-        return;
-      case 'help':
-        return print('info', helpText());
-      case 'quit':
-        dispatch({ type: 'request', intent: { type: 'quit' } });
-        return;
       default:
-        return print('error', `/${name} is not handled`);
+        // The others change only the state; the reducer ran them already.
+        return;
     }
   } catch (error) {
     print('error', errorText(error));

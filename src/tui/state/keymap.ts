@@ -54,6 +54,7 @@ export interface PasteState {
 
 export const NO_PASTE: PasteState = { active: false, buffer: '' };
 
+// eslint-disable-next-line no-control-regex
 const PASTE_START = /^\x1b?\[200~/;
 const PASTE_END = '\x1b[201~';
 
@@ -104,6 +105,7 @@ function continuePaste(input: string, key: KeyFlags, paste: PasteState): { inten
   const end = text.indexOf(PASTE_END) >= 0 ? text.indexOf(PASTE_END) : text.indexOf('[201~');
   if (end === -1) return { intents: [], paste: { active: true, buffer: paste.buffer + text } };
   const whole = paste.buffer + text.slice(0, end);
+  // eslint-disable-next-line no-control-regex
   const after = text.slice(end).replace(/^\x1b?\[201~/, '');
   const intents: KeyIntent[] = whole ? [{ type: 'insert', text: whole }] : [];
   if (after) intents.push({ type: 'insert', text: after });

@@ -4,7 +4,7 @@
  * in on the actions, effects (running a prompt, writing a rating) are asked for through fields the
  * app watches (`nextRun`, `intent`).
  */
-import { composeUserMessage } from '../../core/budget.js';
+import { composeUserMessage, formatBreakdown } from '../../core/budget.js';
 import type { BudgetPlan } from '../../core/budget.js';
 import type { TemplateMessage } from '../../core/chat-template.js';
 import type { GenerationEvent } from '../../core/generation-events.js';
@@ -14,6 +14,7 @@ import type { ArtifactStatus } from '../../core/artifact.js';
 import type { Rating } from '../../core/session-events.js';
 import { assertNever } from '../../core/assert-never.js';
 import { EMPTY_EDITOR, edit, isOnFirstLine, isOnLastLine } from './editor.js';
+import { completeSlash, helpText, isSlash, parseSlash } from '../commands/slash.js';
 import type { EditAction, Editor } from './editor.js';
 import { classifyLine } from './markdown-lines.js';
 import type { LineKind } from './markdown-lines.js';
@@ -122,12 +123,25 @@ export interface UiState {
   quitArmed: boolean;
   overlay: Overlay | null;
   intent: Intent | null;
+  /** Slash commands entered and not yet run, oldest first; the app runs them one at a time. */
+  commands: Array<{ id: number; text: string }>;
+  nextCommandId: number;
+  /** Prompts entered while commands were still running (an attachment loading): sent once they are done. */
+  awaiting: Array<{ text: string; at: number }>;
+  /** Ratings given and not yet written into their records. */
+  ratingWrites: Array<{ path: string; rating: Rating }>;
   exiting: boolean;
 }
 
 export type UiAction =
   | { type: 'edit'; edit: EditAction }
   | { type: 'recall'; direction: 'up' | 'down' }
+  /** Enter: the reducer decides (new line after a backslash, a command, a prompt) from the latest text. */
+  | { type: 'enter'; at: number }
+  | { type: 'complete' }
+  | { type: 'eof' }
+  | { type: 'command-done'; id: number }
+  | { type: 'rating-written'; path: string }
   | { type: 'submit-prompt'; text: string; at: number }
   | { type: 'run-started'; turn: Turn; at: number }
   | { type: 'generation'; events: readonly GenerationEvent[] }
@@ -191,6 +205,10 @@ export function initialState(init: InitialState): UiState {
     quitArmed: false,
     overlay: null,
     intent: null,
+    commands: [],
+    nextCommandId: 1,
+    awaiting: [],
+    ratingWrites: [],
     exiting: false,
   };
 }
@@ -205,6 +223,10 @@ function pushMany(state: UiState, items: ReadonlyArray<{ kind: BlockKind; text: 
   let id = state.nextBlockId;
   for (const item of items) blocks.push({ id: id++, kind: item.kind, text: item.text, ...(item.gap ? { gap: item.gap } : {}) });
   return { ...state, blocks, nextBlockId: id };
+}
+
+function remember(recall: readonly string[], text: string): string[] {
+  return [...recall.filter((r) => r !== text), text].slice(-100);
 }
 
 /** Prompts that arrive while one runs, or while the laptop is hot, wait here. */
@@ -348,6 +370,49 @@ function finishPartial(state: UiState): UiState {
   return { ...next, live: { ...live, partial: '', blanks: 0 } };
 }
 
+/**
+ * Commands that only change the state run here, at once and in order with the keys around them;
+ * the ones that read or write files are queued for the app (`commands`) and report back.
+ */
+function slashCommand(state: UiState, text: string, at: number): UiState {
+  const parsed = parseSlash(text);
+  if (!parsed.ok) return push(state, 'error', parsed.message);
+  const { name, arg } = parsed;
+  const busy = 'a prompt is running: wait for it or cancel it (Ctrl+C) first';
+  switch (name) {
+    case 'mode': {
+      if (!arg) return push(state, 'info', `mode ${state.mode} (${MODE_SPECS[state.mode].model}); modes: ${TEXT_MODES.join(', ')}`);
+      const mode = TEXT_MODES.find((m) => m === arg.toLowerCase());
+      return mode ? reducer(state, { type: 'set-mode', mode }) : push(state, 'error', `unknown mode ${JSON.stringify(arg)}: use one of ${TEXT_MODES.join(', ')}`);
+    }
+    case 'project':
+      if (!arg) return push(state, 'error', '/project needs a name: /project <name>');
+      if (state.live) return push(state, 'error', busy);
+      return requestIntent(state, { type: 'project', name: arg });
+    case 'new':
+      return state.live ? push(state, 'error', busy) : requestIntent(state, { type: 'new' });
+    case 'quit':
+      return requestIntent(state, { type: 'quit' });
+    case 'detach':
+      return reducer(state, { type: 'detach' });
+    case 'now':
+      return reducer(state, { type: 'insist', at });
+    case 'rate':
+      return reducer(state, { type: 'open-rating', then: null });
+    case 'help':
+      return push(state, 'info', helpText());
+    case 'think':
+      return push(state, 'info', state.lastThinking ? `Reasoning of the last answer:\n${state.lastThinking.trim()}` : 'the last answer had no reasoning');
+    case 'budget': {
+      const plan = state.preview;
+      if (!plan) return push(state, 'notice', 'the budget is not known yet: the mode\'s Modelfile could not be read');
+      return push(state, 'info', [`Budget of the next prompt (${plan.counter} count):`, ...formatBreakdown(plan)].join('\n'));
+    }
+    default:
+      return { ...state, commands: [...state.commands, { id: state.nextCommandId, text }], nextCommandId: state.nextCommandId + 1 };
+  }
+}
+
 function nextMode(mode: Mode): Mode {
   const modes = TEXT_MODES as readonly Mode[];
   return modes[(modes.indexOf(mode) + 1) % modes.length] ?? 'prd';
@@ -377,7 +442,7 @@ export function reducer(state: UiState, action: UiAction): UiState {
       const turn: Turn = { id: state.nextTurnId, mode: state.mode, prompt: text, attachments: state.attachments, forced: false };
       const attached = turn.attachments.map((a) => `\n  + ${a.label} (${a.tokens} tokens)`).join('');
       let next: UiState = push(
-        { ...state, nextTurnId: state.nextTurnId + 1, editor: EMPTY_EDITOR, attachments: [], recall: [...state.recall.filter((r) => r !== text), text].slice(-100), recallIndex: null, quitArmed: false, hint: null },
+        { ...state, nextTurnId: state.nextTurnId + 1, editor: EMPTY_EDITOR, attachments: [], recall: remember(state.recall, text), recallIndex: null, quitArmed: false, hint: null },
         'user',
         `${text}${attached}`,
       );
@@ -404,8 +469,40 @@ export function reducer(state: UiState, action: UiAction): UiState {
     case 'generation-finished':
       return finishLive(state);
     case 'canceling':
-      return state.live ? { ...state, live: { ...state.live, canceling: true }, hint: 'canceling: the partial answer is kept' } : state;
+      return state.live && !state.live.canceling ? { ...state, live: { ...state.live, canceling: true }, hint: 'canceling: the partial answer is kept' } : state;
+    case 'enter': {
+      const { text, cursor } = state.editor;
+      // A backslash right before the cursor turns Enter into a new line, as in a shell.
+      if (text[cursor - 1] === '\\') return { ...state, editor: edit(edit(state.editor, { type: 'backspace' }), { type: 'newline' }) };
+      if (!text.trim()) return state;
+      if (isSlash(text)) {
+        const command = text.trim();
+        const entered = push({ ...state, editor: EMPTY_EDITOR, recall: remember(state.recall, command), recallIndex: null, hint: null, quitArmed: false }, 'user', command);
+        return slashCommand(entered, command, action.at);
+      }
+      if (state.ollama.state === 'down') {
+        return push(state, 'error', 'Ollama is not reachable (start it: `ollama serve`); the prompt stays in the box and can be sent once it is up');
+      }
+      // Typed ahead of a command that is still loading (/file): it goes out with what the command adds.
+      if (state.commands.length > 0) return { ...state, editor: EMPTY_EDITOR, awaiting: [...state.awaiting, { text, at: action.at }] };
+      return reducer(state, { type: 'submit-prompt', text, at: action.at });
+    }
+    case 'complete': {
+      const completion = completeSlash(state.editor.text);
+      return completion.replacement ? { ...state, editor: edit(state.editor, { type: 'set', text: completion.replacement }) } : state;
+    }
+    case 'eof':
+      if (!state.editor.text && !state.live) return requestIntent(state, { type: 'quit' });
+      return { ...state, editor: edit(state.editor, { type: 'delete' }) };
+    case 'command-done': {
+      const next = { ...state, commands: state.commands.filter((c) => c.id !== action.id) };
+      if (next.commands.length > 0 || next.awaiting.length === 0) return next;
+      return next.awaiting.reduce<UiState>((acc, a) => reducer(acc, { type: 'submit-prompt', text: a.text, at: a.at }), { ...next, awaiting: [] });
+    }
+    case 'rating-written':
+      return { ...state, ratingWrites: state.ratingWrites.filter((w) => w.path !== action.path) };
     case 'interrupt':
+      if (state.live) return reducer(state, { type: 'canceling' });
       if (state.overlay) return reducer(state, { type: 'escape' });
       if (state.editor.text) return { ...state, editor: EMPTY_EDITOR, quitArmed: false, hint: null, recallIndex: null };
       if (state.quitArmed) return requestIntent({ ...state, quitArmed: false }, { type: 'quit' });
@@ -482,7 +579,11 @@ export function reducer(state: UiState, action: UiAction): UiState {
       let next = state;
       if (path && action.rating !== 'skip') {
         const rating = action.rating;
-        next = push({ ...state, artifacts: state.artifacts.map((a) => (a.path === path ? { ...a, rating } : a)) }, 'notice', `rated ${path}: ${rating}`);
+        next = push(
+          { ...state, artifacts: state.artifacts.map((a) => (a.path === path ? { ...a, rating } : a)), ratingWrites: [...state.ratingWrites, { path, rating }] },
+          'notice',
+          `rated ${path}: ${rating}`,
+        );
       }
       const index = overlay.index + 1;
       if (index < overlay.queue.length) return { ...next, overlay: { ...overlay, index } };
