@@ -458,6 +458,8 @@ export function reducer(state: UiState, action: UiAction): UiState {
     case 'run-started':
       return {
         ...state,
+        // The preview was of what is being sent now; the next one is counted once the history has this turn.
+        preview: null,
         nextRun: state.nextRun?.id === action.turn.id ? null : state.nextRun,
         live: {
           turn: action.turn, partial: '', inCode: false, blanks: 0, answer: '', thinking: '', thinkingShown: false, outputTokens: 0, tokPerSec: null, plan: null,
