@@ -32,7 +32,8 @@ function arg(name: string, fallback: number): number {
 const TOKENS = arg('tokens', 2000);
 const RATE = arg('rate', 100);
 const RUNS = arg('runs', 3);
-const IDLE_MS = 3000;
+const IDLE_SHORT_MS = 3000;
+const IDLE_LONG_MS = 13_000;
 
 interface Probe {
   cpuMs: number;
@@ -106,7 +107,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 300_000): P
 }
 
 /** The TUI in tmux: optionally one prompt streamed to the end, then /quit. */
-async function runTui(stream: boolean): Promise<Probe & { wallMs: number }> {
+async function runTui(stream: boolean, idleMs = IDLE_SHORT_MS): Promise<Probe & { wallMs: number }> {
   const out = join(dir, `probe-${++seq}.json`);
   const name = `b${seq}`;
   const vars = Object.entries({ ...env, BENCH_OUT: out, BENCH_FIRST_MARKER: 'type a prompt' }).map(([k, v]) => `${k}=${JSON.stringify(v ?? '')}`).join(' ');
@@ -119,7 +120,7 @@ async function runTui(stream: boolean): Promise<Probe & { wallMs: number }> {
     tmux('send-keys', '-t', name, 'Enter');
     await until(() => /saved \S+ \(complete/.test(screen()), 'the answer to finish');
   } else {
-    await sleep(IDLE_MS);
+    await sleep(idleMs);
   }
   const wallMs = performance.now() - t0;
   tmux('send-keys', '-t', name, '-l', '/quit');
@@ -148,16 +149,24 @@ try {
   const minimal: Array<Probe & { wallMs: number }> = [];
   const tuiStream: Array<Probe & { wallMs: number }> = [];
   const tuiIdle: Array<Probe & { wallMs: number }> = [];
+  const tuiIdleLong: Array<Probe & { wallMs: number }> = [];
   for (let i = 0; i < RUNS; i++) {
     minimal.push(await runPiped(['--input-type=module', '-e', minimalScript], words[1]!));
     oneShot.push(await runPiped([bin, 'prd', '-p', 'oneshot', PROMPT], words[1]!));
     if (hasTmux) {
       tuiIdle.push(await runTui(false));
+      tuiIdleLong.push(await runTui(false, IDLE_LONG_MS));
       tuiStream.push(await runTui(true));
     }
   }
   rows.push({ name: 'ollama-js script (prints the stream)', runs: minimal }, { name: 'field prd (one-shot, piped)', runs: oneShot });
-  if (hasTmux) rows.push({ name: `field TUI, idle ${IDLE_MS / 1000} s`, runs: tuiIdle }, { name: 'field TUI, streaming', runs: tuiStream });
+  if (hasTmux) {
+    rows.push(
+      { name: `field TUI, open then idle ${IDLE_SHORT_MS / 1000} s`, runs: tuiIdle },
+      { name: `field TUI, open then idle ${IDLE_LONG_MS / 1000} s`, runs: tuiIdleLong },
+      { name: 'field TUI, one prompt streamed', runs: tuiStream },
+    );
+  }
 
   const base = median(minimal.map((r) => r.cpuMs));
   console.log(`## TUI cost: ${TOKENS} tokens at ${RATE} tok/s from the fake Ollama, median of ${RUNS} runs\n`);
@@ -172,7 +181,9 @@ try {
     const streamCpu = median(tuiStream.map((r) => r.cpuMs)) - median(tuiIdle.map((r) => r.cpuMs));
     const seconds = median(tuiStream.map((r) => r.wallMs)) / 1000;
     const oneShotCpu = median(oneShot.map((r) => r.cpuMs));
+    const idleSlope = (median(tuiIdleLong.map((r) => r.cpuMs)) - median(tuiIdle.map((r) => r.cpuMs))) / ((IDLE_LONG_MS - IDLE_SHORT_MS) / 1000);
     console.log(`\nStreaming alone (TUI streaming minus TUI idle): ${streamCpu.toFixed(0)} ms of CPU over ${seconds.toFixed(1)} s, ${((streamCpu / 1000 / seconds) * 100).toFixed(1)}% of one core; the one-shot process spends ${oneShotCpu.toFixed(0)} ms in all, start-up included.`);
+    console.log(`Idle: ${idleSlope.toFixed(1)} ms of CPU per second with the TUI open and nothing happening.`);
     console.log('"First frame" is the TUI\'s first screen with the input box; for the piped processes it is the first answer text.');
   } else {
     console.log('\ntmux is not installed: the TUI rows were skipped.');

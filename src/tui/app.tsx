@@ -44,7 +44,7 @@ export interface AppProps {
   /** Monotonic milliseconds: countdowns and held-prompt times. */
   now: () => number;
   probeTiming?: ProbeTiming;
-  /** How often streamed tokens reach the screen. */
+  /** How often streamed tokens reach the screen (default 100 ms: ten frames a second while streaming). */
   batchMs?: number;
   /** How long typing must pause before the budget preview is counted again. */
   previewDelayMs?: number;
@@ -96,7 +96,7 @@ export function App(props: AppProps) {
     // Runs once: the workbench and the resume request are fixed for the life of the app.
   }, []);
 
-  const runnerOptions = useMemo(() => ({ batchMs: props.batchMs ?? 50, now }), [props.batchMs, now]);
+  const runnerOptions = useMemo(() => ({ batchMs: props.batchMs ?? 100, now }), [props.batchMs, now]);
   const abortRef = useRunner(state, stateRef, dispatch, workbench, runnerOptions);
 
   const probe = useCallback(() => workbench.probe(), [workbench]);

@@ -25,10 +25,19 @@ function pickMode(value: string | undefined): Mode {
   return mode;
 }
 
+/**
+ * React picks its development or production build when it is first loaded, from NODE_ENV; the
+ * development build validates and times every render and costs several times the CPU per frame.
+ */
+async function loadTui(): Promise<typeof import('../../tui/index.js')> {
+  process.env.NODE_ENV ??= 'production';
+  return import('../../tui/index.js');
+}
+
 export async function runTui(opts: TuiOptions = {}): Promise<number> {
   const env = loadEnvironment();
   const project = validateProjectName(opts.project ?? env.settings.get<string>('defaultProject') ?? 'inbox');
-  const { startTui } = await import('../../tui/index.js');
+  const { startTui } = await loadTui();
   return startTui({ env, project, mode: pickMode(opts.mode), files: opts.file ?? [] });
 }
 
@@ -48,6 +57,6 @@ export async function runSessionsResume(id: string, opts: { project?: string }):
   if (matches.length === 0) throw new FieldError('bad_input', `no session matches ${JSON.stringify(id)}`, { fix: 'see `field sessions list` for ids' });
   if (matches.length > 1) throw new FieldError('bad_input', `${matches.length} sessions match ${JSON.stringify(id)}`, { fix: 'give more of the id, or -p <project>' });
   const match = matches[0]!;
-  const { startTui } = await import('../../tui/index.js');
+  const { startTui } = await loadTui();
   return startTui({ env, project: match.project, mode: 'prd', resumeId: match.id });
 }
