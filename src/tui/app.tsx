@@ -4,8 +4,8 @@
  * through state/reducer, and effects (running prompts, probing Ollama, pacing, session switches)
  * live in hooks that watch the state.
  */
-import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
-import { Box, Text, useApp, useInput } from 'ink';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import type { Key } from 'ink';
 import { MODE_SPECS } from '../core/modes.js';
 import type { Mode } from '../core/modes.js';
@@ -67,6 +67,22 @@ export function App(props: AppProps) {
   const offerBusy = useRef(false);
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
+  const { write: writeOut } = useStdout();
+
+  // A narrower window reflows the lines already printed, and Ink can no longer erase its last frame
+  // exactly: clear the screen and print the transcript again, wrapped to the new width.
+  const [printEpoch, setPrintEpoch] = useState(0);
+  const lastColumns = useRef(columns);
+  useEffect(() => {
+    const narrower = columns < lastColumns.current;
+    lastColumns.current = columns;
+    if (!narrower) return;
+    const timer = setTimeout(() => {
+      writeOut('\x1b[2J\x1b[3J\x1b[H');
+      setPrintEpoch((n) => n + 1);
+    }, 100);
+    return () => clearTimeout(timer);
+  }, [columns, writeOut]);
   const theme = useMemo(() => createTheme(props.colors), [props.colors]);
   const print = useCallback((kind: 'error' | 'notice', text: string) => dispatch({ type: 'print', kind, text }), []);
 
@@ -289,7 +305,7 @@ export function App(props: AppProps) {
   return (
     <ThemeContext.Provider value={theme}>
       <WidthContext.Provider value={width}>
-      <Transcript blocks={state.blocks} />
+      <Transcript key={printEpoch} blocks={state.blocks} />
       {state.exiting ? (
         <Text dimColor>{`session ${state.session?.id ?? ''} ended${state.lastArtifact ? ` · last saved ${state.lastArtifact}` : ''}`}</Text>
       ) : (

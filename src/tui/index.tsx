@@ -52,7 +52,7 @@ export async function startTui(options: StartOptions): Promise<number> {
       now={() => options.env.clock.monotonic()}
       onReady={(controls) => (quit = controls.quit)}
     />,
-    { exitOnCtrlC: false, patchConsole: true, maxFps: 20, incrementalRendering: true },
+    { exitOnCtrlC: false, patchConsole: true, maxFps: 20 },
   );
   try {
     await instance.waitUntilExit();

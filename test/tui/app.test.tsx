@@ -273,9 +273,12 @@ describe('the TUI against the fake Ollama', () => {
     const { ui } = await open('small', {}, { columns: 80, rows: 24 });
     let frame = await ui.waitForText('session sess_');
     for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    const before = ui.stdout.frames.length;
     ui.stdout.resize(60, 20);
     frame = await ui.waitFor((f) => f.split('\n').some((l) => l.startsWith('─ small') && l.length <= 60 && l.length > 50), 'the header at 60 columns');
     const dynamic = frame.slice(frame.lastIndexOf('─ small'));
     for (const line of dynamic.split('\n')) expect(line.length).toBeLessThanOrEqual(60);
+    // Narrower: the screen is cleared and the transcript printed again at the new width.
+    await ui.waitFor(() => ui.stdout.frames.slice(before).some((f) => f.includes('\x1b[2J')), 'the screen to be cleared');
   });
 });

@@ -10,6 +10,7 @@ import type { Mode } from '../../core/modes.js';
 import { validateProjectName } from '../../core/names.js';
 import { listSessionIds, sessionsDir } from '../../adapters/session-store.js';
 import { loadEnvironment } from '../../deps.js';
+import type * as Tui from '../../tui/index.js';
 
 export interface TuiOptions {
   project?: string;
@@ -29,7 +30,7 @@ function pickMode(value: string | undefined): Mode {
  * React picks its development or production build when it is first loaded, from NODE_ENV; the
  * development build validates and times every render and costs several times the CPU per frame.
  */
-async function loadTui(): Promise<typeof import('../../tui/index.js')> {
+async function loadTui(): Promise<typeof Tui> {
   process.env.NODE_ENV ??= 'production';
   return import('../../tui/index.js');
 }

@@ -1,8 +1,9 @@
 /**
- * The slash commands that read or write files or ask Ollama (/file, /image, /save, /sessions,
- * /status); the others are pure state changes the reducer makes itself. They report through reducer
+ * The slash commands that read or write files or ask Ollama (/file, /image, /budget, /save,
+ * /sessions, /status); the others are pure state changes the reducer makes itself. They report through reducer
  * actions, so a failure is a line in the transcript with its fix, never a crash of the TUI.
  */
+import { formatBreakdown } from '../../core/budget.js';
 import { isFieldError } from '../../core/errors.js';
 import { MODE_SPECS } from '../../core/modes.js';
 import type { Dispatch } from 'react';
@@ -44,6 +45,11 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<voi
         if (needsArg('<path>')) return;
         dispatch({ type: 'attach', attachment: await workbench.attachImage(arg, state.mode) });
         return;
+      case 'budget': {
+        const plan = await workbench.previewBudget({ mode: state.mode, prompt: '', attachments: state.attachments, history: state.conversation, forced: false });
+        if (!plan) return print('error', `the budget of ${state.mode} is not known: its Modelfile could not be read (run \`field setup\`)`);
+        return print('info', [`Budget of the next prompt before its text (${plan.counter} count):`, ...formatBreakdown(plan)].join('\n'));
+      }
       case 'save': {
         if (!arg) return print('saved', `session log written: ${await workbench.saveSessionLog()}`);
         if (!state.lastAnswer) return print('error', 'no answer to save yet');

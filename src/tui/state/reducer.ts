@@ -4,7 +4,7 @@
  * in on the actions, effects (running a prompt, writing a rating) are asked for through fields the
  * app watches (`nextRun`, `intent`).
  */
-import { composeUserMessage, formatBreakdown } from '../../core/budget.js';
+import { composeUserMessage } from '../../core/budget.js';
 import type { BudgetPlan } from '../../core/budget.js';
 import type { TemplateMessage } from '../../core/chat-template.js';
 import type { GenerationEvent } from '../../core/generation-events.js';
@@ -403,11 +403,6 @@ function slashCommand(state: UiState, text: string, at: number): UiState {
       return push(state, 'info', helpText());
     case 'think':
       return push(state, 'info', state.lastThinking ? `Reasoning of the last answer:\n${state.lastThinking.trim()}` : 'the last answer had no reasoning');
-    case 'budget': {
-      const plan = state.preview;
-      if (!plan) return push(state, 'notice', 'the budget is not known yet: the mode\'s Modelfile could not be read');
-      return push(state, 'info', [`Budget of the next prompt (${plan.counter} count):`, ...formatBreakdown(plan)].join('\n'));
-    }
     default:
       return { ...state, commands: [...state.commands, { id: state.nextCommandId, text }], nextCommandId: state.nextCommandId + 1 };
   }
