@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import matter from 'gray-matter';
-import { BIN, createSandbox } from './support/cli.js';
+import { BIN, createSandbox, runField } from './support/cli.js';
 import type { Sandbox } from './support/cli.js';
 import { cannedReply } from './support/canned.js';
 import { parseSessionLog } from '../src/core/session-events.js';
@@ -121,6 +121,46 @@ describe('the TUI in a real terminal (tmux)', () => {
       expect(log.map((e) => e.type)).toEqual(['session_start', 'prompt', 'generation_end', 'artifact', 'prompt', 'canceled', 'artifact', 'rating', 'rating', 'session_end']);
       expect(sessions.some((f) => f.endsWith('.md'))).toBe(true);
       expect(s).toContain('ended');
+    },
+    60_000,
+  );
+
+  it.skipIf(!hasTmux)(
+    hasTmux ? 'field sessions resume <id> restores the history, mode and project of a session' : 'skipped: tmux is not installed (CI installs it)',
+    async () => {
+      box.fake.queueChat(cannedReply('doc', { chunkDelayMs: 0 }));
+      expect((await runField(['doc', '-p', 'later', 'A runbook for rotating the D1 backup key'], { env: box.env })).code).toBe(0);
+      const list = JSON.parse((await runField(['sessions', 'list', '-p', 'later', '--json'], { env: box.env })).stdout) as Array<{ id: string }>;
+      const id = list[0]!.id;
+      const env = Object.entries({ ...box.env, TERM: 'xterm-256color' }).map(([k, v]) => `${k}=${JSON.stringify(v ?? '')}`).join(' ');
+      tmux('new-session', '-d', '-s', 'resume', '-x', '100', '-y', '30', `env -i ${env} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} sessions resume ${id.slice(-10)}; echo "[exit $?]"; sleep 600`);
+      const pane = (): string => tmux('capture-pane', '-p', '-t', 'resume');
+      const until = async (text: string): Promise<string> => {
+        const deadline = Date.now() + 15_000;
+        for (;;) {
+          const s = pane();
+          if (s.includes(text)) return s;
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${text}; screen:\n${s}`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      };
+      let s = await until(`resumed ${id}`);
+      expect(s).toContain('in later: 1 turn, 1 in the history, mode doc');
+      expect(s).toContain('later · doc · field-doc');
+      box.fake.queueChat(cannedReply('doc', { chunkDelayMs: 0 }));
+      tmux('send-keys', '-t', 'resume', '-l', 'Add a section on restoring');
+      tmux('send-keys', '-t', 'resume', 'Enter');
+      await until('saved docs/');
+      const messages = (box.fake.chatRequests().at(-1)!.body as { messages: Array<{ role: string; content: string }> }).messages;
+      expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+      expect(messages[0]!.content).toBe('A runbook for rotating the D1 backup key');
+      tmux('send-keys', '-t', 'resume', '-l', '/quit');
+      tmux('send-keys', '-t', 'resume', 'Enter');
+      await until('Rate artifact 1 of 1');
+      tmux('send-keys', '-t', 'resume', 'Escape');
+      s = await until('[exit 0]');
+      const log = parseSessionLog(readFileSync(join(box.work, 'later', 'sessions', `${id}.jsonl`), 'utf8'));
+      expect(log.map((e) => e.type)).toEqual(['session_start', 'prompt', 'generation_end', 'artifact', 'resumed', 'prompt', 'generation_end', 'artifact', 'session_end']);
     },
     60_000,
   );
