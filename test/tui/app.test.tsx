@@ -271,7 +271,7 @@ describe('the TUI against the fake Ollama', () => {
 
   it('multi-turn: older turns are dropped to fit the budget, with a notice, and the next turn builds on that', async () => {
     const small = await createSandbox({ fake: box.fake });
-    small.writeConfig({ budget: { numCtx: 4096, reserveOutput: 1024, history: 'drop' } });
+    small.writeConfig({ budget: { numCtx: 2560, reserveOutput: 1024, history: 'drop' } });
     const env = loadEnvironment(small.env);
     const workbench = await createWorkbench({ env, project: 'turns' });
     const ui = renderTui(<App workbench={workbench} initialMode="prd" colors={false} now={now} batchMs={20} previewDelayMs={5} />);
@@ -283,7 +283,7 @@ describe('the TUI against the fake Ollama', () => {
       ui.type(KEYS.enter);
       await ui.waitFor((f) => (f.match(/✓ saved prds\//g) ?? []).length === i + 1, `answer ${i + 1}`);
     }
-    const frame = await ui.waitForText('history: 2 earlier messages dropped to fit the 4096-token context');
+    const frame = await ui.waitForText('history: 2 earlier messages dropped to fit the 2560-token context');
     expect(frame.indexOf('dropped')).toBeGreaterThan(frame.indexOf('Third PRD'));
     const sent = (box.fake.chatRequests().at(-1)!.body as { messages: Array<{ content: string }> }).messages.map((m) => m.content.split('\n')[0]);
     expect(sent[0]).toBe('Second PRD');
