@@ -193,7 +193,7 @@ export function App(props: AppProps) {
   }, [state.exiting, exit]);
 
   useEffect(() => {
-    props.onReady?.({ quit: () => dispatch({ type: 'request', intent: { type: 'quit' } }) });
+    props.onReady?.({ quit: () => dispatch({ type: 'quit-now' }) });
   }, []);
 
   // Ctrl+C during a generation: the reducer marks it canceling, the abort reaches generate() here.
@@ -246,61 +246,64 @@ export function App(props: AppProps) {
 
   // Keys only become actions here; every decision is the reducer's, made on the latest state, so
   // keys that arrive faster than the screen renders are never judged against a stale input.
-  useInput(
-    (input, key) => {
-      const overlay = stateRef.current.overlay;
-      if (overlay?.kind === 'resume-offer') return onOfferKey(input, key);
-      if (overlay?.kind === 'rating' && !pasteRef.current.active) {
-        if (key.escape || (key.ctrl && input === 'c')) return dispatch({ type: 'close-rating' });
-        const rating = input === 's' ? 'skip' : RATING_KEYS[input.toLowerCase()];
-        if (rating) dispatch({ type: 'rated', rating });
-        return;
+  const onKey = (input: string, key: Key): void => {
+    const overlay = stateRef.current.overlay;
+    if (overlay?.kind === 'resume-offer') return onOfferKey(input, key);
+    if (overlay?.kind === 'rating' && !pasteRef.current.active) {
+      if (key.escape || (key.ctrl && input === 'c')) return dispatch({ type: 'close-rating' });
+      const rating = input === 's' ? 'skip' : RATING_KEYS[input.toLowerCase()];
+      if (rating) dispatch({ type: 'rated', rating });
+      return;
+    }
+    const decoded = decodeKey(input, key, pasteRef.current);
+    pasteRef.current = decoded.paste;
+    for (const intent of decoded.intents) {
+      switch (intent.type) {
+        case 'insert':
+          dispatch({ type: 'edit', edit: { type: 'insert', text: intent.text } });
+          break;
+        case 'newline':
+          dispatch({ type: 'edit', edit: { type: 'newline' } });
+          break;
+        case 'enter':
+          dispatch({ type: 'enter', at: now() });
+          break;
+        case 'interrupt':
+          dispatch({ type: 'interrupt' });
+          break;
+        case 'eof':
+          dispatch({ type: 'eof' });
+          break;
+        case 'escape':
+          dispatch({ type: 'escape' });
+          break;
+        case 'complete':
+          dispatch({ type: 'complete' });
+          break;
+        case 'cycle-mode':
+          dispatch({ type: 'cycle-mode' });
+          break;
+        case 'toggle-breakdown':
+          dispatch({ type: 'toggle-breakdown' });
+          break;
+        case 'up':
+        case 'down':
+          dispatch({ type: 'recall', direction: intent.type });
+          break;
+        default:
+          dispatch({ type: 'edit', edit: { type: intent.type } });
       }
-      const decoded = decodeKey(input, key, pasteRef.current);
-      pasteRef.current = decoded.paste;
-      for (const intent of decoded.intents) {
-        switch (intent.type) {
-          case 'insert':
-            dispatch({ type: 'edit', edit: { type: 'insert', text: intent.text } });
-            break;
-          case 'newline':
-            dispatch({ type: 'edit', edit: { type: 'newline' } });
-            break;
-          case 'enter':
-            dispatch({ type: 'enter', at: now() });
-            break;
-          case 'interrupt':
-            dispatch({ type: 'interrupt' });
-            break;
-          case 'eof':
-            dispatch({ type: 'eof' });
-            break;
-          case 'escape':
-            dispatch({ type: 'escape' });
-            break;
-          case 'complete':
-            dispatch({ type: 'complete' });
-            break;
-          case 'cycle-mode':
-            dispatch({ type: 'cycle-mode' });
-            break;
-          case 'toggle-breakdown':
-            dispatch({ type: 'toggle-breakdown' });
-            break;
-          case 'up':
-          case 'down':
-            dispatch({ type: 'recall', direction: intent.type });
-            break;
-          default:
-            dispatch({ type: 'edit', edit: { type: intent.type } });
-        }
-      }
-    },
-    { isActive: !state.exiting },
-  );
+    }
+  };
+  // One subscription for the life of the app: Ink re-subscribes whenever the handler changes.
+  const keyHandler = useRef(onKey);
+  keyHandler.current = onKey;
+  const stableOnKey = useCallback((input: string, key: Key) => keyHandler.current(input, key), []);
+  useInput(stableOnKey, { isActive: !state.exiting });
 
   const width = Math.max(20, columns);
-  const completion = state.overlay ? { items: [], replacement: null } : completeSlash(state.editor.text);
+  const hasOverlay = state.overlay !== null;
+  const completion = useMemo(() => (hasOverlay ? { items: [], replacement: null } : completeSlash(state.editor.text)), [hasOverlay, state.editor.text]);
   const maxLines = rows <= 24 ? 4 : 8;
   return (
     <ThemeContext.Provider value={theme}>

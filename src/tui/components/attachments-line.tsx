@@ -1,9 +1,10 @@
 /** What the next prompt carries besides its text, with what each costs in the budget. */
+import { memo } from 'react';
 import { Text } from 'ink';
 import type { Attached } from '../ports.js';
 import { useTheme } from '../theme.js';
 
-export function AttachmentsLine({ attachments }: { attachments: readonly Attached[] }) {
+export const AttachmentsLine = memo(function AttachmentsLine({ attachments }: { attachments: readonly Attached[] }) {
   const theme = useTheme();
   if (attachments.length === 0) return null;
   const total = attachments.reduce((sum, a) => sum + a.tokens, 0);
@@ -13,4 +14,4 @@ export function AttachmentsLine({ attachments }: { attachments: readonly Attache
       {` + ${items}  = ${total.toLocaleString('en-US')} tokens · /detach drops them`}
     </Text>
   );
-}
+});

@@ -1,11 +1,12 @@
 /** Slash-command candidates under the input; Tab takes the common part. */
+import { memo } from 'react';
 import { Box, Text } from 'ink';
 import type { Completion } from '../commands/slash.js';
 import { useTheme } from '../theme.js';
 
 const MAX_ITEMS = 6;
 
-export function CompletionList({ completion, columns }: { completion: Completion; columns: number }) {
+export const CompletionList = memo(function CompletionList({ completion, columns }: { completion: Completion; columns: number }) {
   const theme = useTheme();
   if (completion.items.length === 0) return null;
   const shown = completion.items.slice(0, MAX_ITEMS);
@@ -21,4 +22,4 @@ export function CompletionList({ completion, columns }: { completion: Completion
       {completion.items.length > MAX_ITEMS ? <Text dimColor>{`… ${completion.items.length - MAX_ITEMS} more`}</Text> : null}
     </Box>
   );
-}
+});

@@ -1,10 +1,11 @@
 /** One line above the input: project, mode and model, always current (the banner above scrolls away). */
+import { memo } from 'react';
 import { Box, Text } from 'ink';
 import { MODE_SPECS } from '../../core/modes.js';
 import type { Mode } from '../../core/modes.js';
 import { useTheme } from '../theme.js';
 
-export function Header({ project, mode, columns }: { project: string; mode: Mode; columns: number }) {
+export const Header = memo(function Header({ project, mode, columns }: { project: string; mode: Mode; columns: number }) {
   const theme = useTheme();
   const spec = MODE_SPECS[mode];
   const left = ` ${project} · ${mode} · ${spec.model} (${spec.base}) `;
@@ -21,4 +22,4 @@ export function Header({ project, mode, columns }: { project: string; mode: Mode
       </Text>
     </Box>
   );
-}
+});

@@ -2,12 +2,13 @@
  * The prompt being typed. Only a window of lines around the cursor is drawn, so a pasted file of
  * thousands of lines costs a handful of rows; the cursor is an inverse cell, visible without colour.
  */
+import { memo } from 'react';
 import { Box, Text } from 'ink';
 import { visibleLines } from '../state/editor.js';
 import type { Editor } from '../state/editor.js';
 import { useTheme } from '../theme.js';
 
-export function InputBox({ editor, columns, maxLines, busy }: { editor: Editor; columns: number; maxLines: number; busy: boolean }) {
+export const InputBox = memo(function InputBox({ editor, columns, maxLines, busy }: { editor: Editor; columns: number; maxLines: number; busy: boolean }) {
   const theme = useTheme();
   const view = visibleLines(editor, maxLines);
   const empty = editor.text.length === 0;
@@ -32,7 +33,7 @@ export function InputBox({ editor, columns, maxLines, busy }: { editor: Editor; 
       {view.hiddenBelow > 0 ? <Text dimColor>{`… ${view.hiddenBelow} more line${view.hiddenBelow === 1 ? '' : 's'}`}</Text> : null}
     </Box>
   );
-}
+});
 
 /** Tabs are shown as two spaces (the text keeps them): terminals disagree on their width. */
 function display(text: string): string {

@@ -162,6 +162,8 @@ export type UiAction =
   | { type: 'print'; kind: BlockKind; text: string }
   | { type: 'hint'; text: string | null }
   | { type: 'request'; intent: Intent }
+  /** SIGTERM or SIGHUP: quit without asking for ratings (nobody may be there to answer). */
+  | { type: 'quit-now' }
   | { type: 'open-rating'; then: Intent | null }
   | { type: 'rated'; rating: Rating | 'skip' }
   | { type: 'close-rating' }
@@ -564,6 +566,8 @@ export function reducer(state: UiState, action: UiAction): UiState {
       return { ...state, hint: action.text };
     case 'request':
       return requestIntent(state, action.intent);
+    case 'quit-now':
+      return { ...state, overlay: null, intent: { type: 'quit' } };
     case 'open-rating': {
       const queue = state.artifacts.map((a) => a.path);
       if (queue.length === 0) return push(state, 'notice', 'nothing to rate yet: this session has no artifacts');
