@@ -5,7 +5,7 @@
 import { FieldError } from './errors.js';
 import { estimateTokens, PER_MESSAGE_OVERHEAD, REPLY_PRIMER } from './token-estimate.js';
 
-export type BudgetItemKind = 'system' | 'prompt' | 'attachment' | 'history' | 'overhead' | 'output';
+export type BudgetItemKind = 'system' | 'prompt' | 'attachment' | 'image' | 'history' | 'overhead' | 'output';
 
 export interface BudgetItem {
   kind: BudgetItemKind;
@@ -31,6 +31,7 @@ export interface BudgetInput {
   system: string;
   prompt: string;
   attachments: ReadonlyArray<{ label: string; text: string }>;
+  images?: ReadonlyArray<{ label: string; tokens: number }>;
 }
 
 export function planBudget(input: BudgetInput): BudgetPlan {
@@ -38,6 +39,7 @@ export function planBudget(input: BudgetInput): BudgetPlan {
     { kind: 'system', label: 'system prompt', tokens: estimateTokens(input.system) },
     { kind: 'prompt', label: 'prompt', tokens: estimateTokens(input.prompt) },
     ...input.attachments.map((a) => ({ kind: 'attachment' as const, label: a.label, tokens: estimateTokens(a.text) })),
+    ...(input.images ?? []).map((i) => ({ kind: 'image' as const, label: i.label, tokens: i.tokens })),
     { kind: 'overhead', label: 'chat template', tokens: PER_MESSAGE_OVERHEAD * 2 + REPLY_PRIMER },
   ];
   const inputTokens = items.reduce((sum, item) => sum + item.tokens, 0);
