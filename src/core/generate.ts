@@ -25,11 +25,25 @@ export interface Attachment {
   text: string;
 }
 
+/** A model-ready image (see core/image-rules): sent with the user message, counted, recorded. */
+export interface ImageInput {
+  /** The file name the user gave, or `camera`. */
+  label: string;
+  sha256: string;
+  /** Standard padded base64, no data-URL prefix: the only form Ollama's Go decoder accepts. */
+  base64: string;
+  /** Budget cost: the larger of the model's own cost and Ollama's flat per-image count. */
+  tokens: number;
+  /** Where the stripped snapshot is kept, relative to the project; null when nothing is saved. */
+  snapshotPath: string | null;
+}
+
 export interface GenerationInput {
   mode: Mode;
   project: string;
   prompt: string;
   attachments: Attachment[];
+  images?: ImageInput[];
   /** The installed Modelfile's system prompt: counted, never sent (the model carries it). */
   system: string;
   modelfileSha256: string | null;
@@ -59,12 +73,14 @@ export function composeUserMessage(prompt: string, attachments: readonly Attachm
 
 export async function* generate(input: GenerationInput, deps: GenerationDeps): AsyncGenerator<GenerationEvent> {
   const spec = MODE_SPECS[input.mode];
+  const images = input.images ?? [];
   const plan = planBudget({
     numCtx: input.numCtx,
     reserveOutput: spec.reserveOutput,
     system: input.system,
     prompt: input.prompt,
     attachments: input.attachments,
+    images: images.map((i) => ({ label: i.label, tokens: i.tokens })),
   });
   yield { type: 'budget', plan };
   if (!plan.fits) {
@@ -78,7 +94,7 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
   const promptSha = sha256(input.prompt);
   await logEvent(deps, {
     type: 'prompt', mode: input.mode, model: spec.model, text: input.prompt, sha256: promptSha,
-    inputs: input.attachments.map((a) => a.label), budget: plan,
+    inputs: [...images.map((i) => i.snapshotPath ?? i.label), ...input.attachments.map((a) => a.label)], budget: plan,
   });
 
   let draft: ArtifactDraft | null = null;
@@ -105,7 +121,7 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
     const stream = deps.chat.chat(
       {
         model: spec.model,
-        messages: [{ role: 'user', content: userMessage }],
+        messages: [{ role: 'user', content: userMessage, ...(images.length > 0 ? { images: images.map((i) => i.base64) } : {}) }],
         think: spec.think,
         options: { num_ctx: input.numCtx, num_predict: spec.reserveOutput },
       },
@@ -149,7 +165,8 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
   const { status, reason } = decideStatus({
     doneReason: final?.doneReason ?? null,
     promptEvalCount: final ? final.promptEvalCount : null,
-    promptTokensSent: plan.input,
+    // Image costs are upper bounds, so only the text part is held against prompt_eval_count.
+    promptTokensSent: plan.input - images.reduce((sum, i) => sum + i.tokens, 0),
     canceled,
     failed: failure !== null && !canceled,
   });
@@ -227,7 +244,10 @@ async function saveArtifact(a: SaveArgs): Promise<GenerationEvent> {
     modelfile_sha256: a.input.modelfileSha256,
     params: { temperature: spec.temperature, num_ctx: a.input.numCtx, num_predict: spec.reserveOutput },
     prompt_sha256: a.promptSha,
-    inputs: a.input.attachments.map((att) => ({ path: att.label, sha256: sha256(att.text) })),
+    inputs: [
+      ...(a.input.images ?? []).map((i) => ({ path: i.snapshotPath ?? i.label, sha256: i.sha256 })),
+      ...a.input.attachments.map((att) => ({ path: att.label, sha256: sha256(att.text) })),
+    ],
     tokens: {
       prompt: a.final?.promptEvalCount ?? a.plan.input,
       output: a.final?.evalCount ?? 0,
