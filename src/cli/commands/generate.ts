@@ -30,9 +30,17 @@ export interface GenerateOptions {
   save: boolean;
   output?: string;
   json?: boolean;
+  /** wire only: build from a sketch (the vision step runs first). */
+  image?: string[];
+  snap?: boolean;
+  sketch?: boolean;
 }
 
 export async function runGenerate(mode: Mode, words: string[], opts: GenerateOptions): Promise<number> {
+  if (mode === 'wire' && (opts.image?.length || opts.snap)) {
+    const { runVision } = await import('./vision.js');
+    return runVision(words, { ...opts, images: opts.image ?? [], component: true });
+  }
   const env = loadEnvironment();
   const project = validateProjectName(opts.project ?? env.settings.get<string>('defaultProject') ?? 'inbox');
   const { prompt, attachments } = await gatherInput(words, opts.file ?? []);
