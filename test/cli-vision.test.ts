@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import matter from 'gray-matter';
 import sharp from 'sharp';
-import { createSandbox, expectCleanError, runField } from './support/cli.js';
+import { createSandbox, expectCleanError, runField, startField } from './support/cli.js';
 import type { Sandbox } from './support/cli.js';
 import { cannedAnswers, cannedReply } from './support/canned.js';
 import { heicBytes, metadataLeft, metadataMarkers, phonePhotoJpeg, readExif, wireframePng } from './support/images.js';
@@ -191,6 +191,26 @@ describe('field vision --component: sketch to React', () => {
     expect(readFileSync(out, 'utf8')).toContain('export function RecordExpense');
   });
 
+  it('--no-save runs both steps and writes nothing', async () => {
+    box.fake.queueChat(cannedReply('vision'), cannedReply('wire'));
+    const result = await runField(['vision', '--component', '--no-save', '-p', 'nosave2', '-i', photo], { env: box.env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(cannedAnswers.wire.content);
+    expect(readdirSync(join(box.work, 'nosave2', 'wireframes'))).toEqual([]);
+    expect(readdirSync(join(box.work, 'nosave2', 'snapshots'))).toEqual([]);
+    expect(result.stderr).toContain('not saved');
+  });
+
+  it('an empty description stops before the component step (exit 7), nothing kept', async () => {
+    const before = box.fake.chatRequests().length;
+    box.fake.queueChat({ type: 'stream', content: [] });
+    const result = await runField(['vision', '--component', '-p', 'blank', '-i', photo], { env: box.env });
+    expect(result.code).toBe(7);
+    expect(result.stderr).toContain('field-vision returned an empty description of napkin.jpg');
+    expect(box.fake.chatRequests().length).toBe(before + 1);
+    expect(readdirSync(join(box.work, 'blank', 'wireframes'))).toEqual([]);
+  });
+
   it('a failed component step keeps the description as a partial record and exits with its code', async () => {
     box.fake.queueChat(cannedReply('vision'), { type: 'error', status: 500, error: 'model runner has unexpectedly stopped' });
     const result = await runField(['vision', '--component', '-p', 'fail', '-i', photo], { env: box.env });
@@ -202,6 +222,28 @@ describe('field vision --component: sketch to React', () => {
     expect((record.data.steps as Array<{ step: string; status: string }>).map((s) => [s.step, s.status])).toEqual([['describe', 'complete'], ['component', 'failed']]);
     expect(record.content.trim()).toBe(cannedAnswers.vision.content.trim());
     expect(result.stderr).toContain('kept: ');
+  });
+});
+
+describe('field vision --component: cancel', () => {
+  it('Ctrl+C during the component step keeps description and partial component in one canceled record', async () => {
+    const partial = ['```tsx\n', 'export default function Napkin() {\n', '  return <main className="bg-chrome" />;\n'];
+    box.fake.queueChat(cannedReply('vision'), { type: 'stall', content: partial });
+    const { child, result } = startField(['vision', '--component', '-p', 'cancel', '-i', photo, WIRE_PROMPT], { env: box.env });
+    let seen = '';
+    child.stdout.on('data', (d: Buffer | string) => (seen += String(d)));
+    await box.fake.waitFor(() => seen.length >= partial.join('').length, 10_000);
+    child.kill('SIGINT');
+    const done = await result;
+    expect(done.code).toBe(130);
+    const dir = join(box.work, 'cancel', 'wireframes');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    const record = matter(readFileSync(join(dir, 'convert-wireframe-react-component-tailwind-v1.md'), 'utf8'));
+    expect(record.data).toMatchObject({ type: 'wire', status: 'canceled' });
+    expect((record.data.steps as Array<{ status: string }>).map((s) => s.status)).toEqual(['complete', 'canceled']);
+    expect(record.content).toContain(cannedAnswers.vision.content.trim().slice(0, 80));
+    expect(record.content).toContain('export default function Napkin()');
+    await box.fake.waitFor(() => box.fake.openStreams() === 0);
   });
 });
 
@@ -265,6 +307,8 @@ describe('refusals before anything is sent', () => {
     expect(result.code).toBe(20);
     expect(result.stderr).toContain('whiteboard.png 2880');
     expect(box.fake.chatRequests().length).toBe(before);
+    // The reserved record name is released: no record, no partial.
+    expect(readdirSync(join(box.work, 'budget', 'wireframes'))).toEqual([]);
   });
 });
 

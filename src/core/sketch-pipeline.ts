@@ -17,6 +17,7 @@ import type { Attachment, GenerationDeps, GenerationInput, ImageInput } from './
 import type { GenerationEvent } from './generation-events.js';
 import { MODE_SPECS } from './modes.js';
 import { slugify } from './names.js';
+import { stamp } from './session-events.js';
 import type { ArtifactDraft, ArtifactStore } from './ports.js';
 
 export type SketchStep = 'describe' | 'component';
@@ -118,14 +119,16 @@ export async function* runSketchPipeline(input: SketchInput, deps: GenerationDep
 
   const kept = described.captured ? { captured: described.captured, description: described.text, answer: '', code: {} } : null;
   if (!input.component || described.error) {
-    yield* finish(draft, kept);
+    yield* finish(draft, kept, deps);
     return;
   }
   if (!described.text.trim()) {
-    yield { type: 'error', error: new FieldError('bad_image', `${MODE_SPECS.vision.model} returned an empty description of ${labels}`, {
+    const error = new FieldError('bad_image', `${MODE_SPECS.vision.model} returned an empty description of ${labels}`, {
       fix: 'retry; for a faint pencil drawing add --sketch',
-    }) };
-    yield* finish(draft, null);
+    });
+    await logError(deps, error, null);
+    yield { type: 'error', error };
+    yield* finish(draft, null, deps);
     return;
   }
 
@@ -146,12 +149,12 @@ export async function* runSketchPipeline(input: SketchInput, deps: GenerationDep
       described: described.captured, built: built.captured, visionPrompt, wirePrompt, descriptionLabel,
       description: described.text, answer: built.text,
     });
-    yield* finish(draft, { captured: combined, description: described.text, answer: built.text, code: built.code });
+    yield* finish(draft, { captured: combined, description: described.text, answer: built.text, code: built.code }, deps);
     return;
   }
   // The component step produced nothing (refused, over budget, model missing): keep the description.
   const fallback = describedOnly(described.captured, visionPrompt, built.error);
-  yield* finish(draft, { captured: fallback, description: described.text, answer: '', code: {} });
+  yield* finish(draft, { captured: fallback, description: described.text, answer: '', code: {} }, deps);
 }
 
 async function* runStep(step: SketchStep, input: GenerationInput, deps: GenerationDeps, draft: ArtifactDraft | null): AsyncGenerator<SketchEvent, StepOutcome> {
@@ -185,6 +188,7 @@ async function* runStep(step: SketchStep, input: GenerationInput, deps: Generati
 async function* finish(
   draft: ArtifactDraft | null,
   result: { captured: Captured; description: string; answer: string; code: Record<string, string> } | null,
+  deps: GenerationDeps,
 ): AsyncGenerator<SketchEvent> {
   if (!draft) return;
   if (!result) {
@@ -194,7 +198,9 @@ async function* finish(
   try {
     await draft.promote(result.captured.record, result.captured.files);
   } catch (error) {
-    yield { type: 'error', error: asFieldError(error) };
+    const fieldError = asFieldError(error);
+    await logError(deps, fieldError, draft.recordPath);
+    yield { type: 'error', error: fieldError };
     return;
   }
   const { data } = parseRecord(result.captured.record);
@@ -293,6 +299,10 @@ function describedOnly(described: Captured, visionPrompt: string, error: FieldEr
   };
   const steps = [stepSummary('describe', data, visionPrompt), { step: 'component', model: MODE_SPECS.wire.model, status: 'failed', error: reason }];
   return { record: renderRecord(asFrontmatter(withSteps(data, overrides, steps)), body), files: described.files };
+}
+
+async function logError(deps: GenerationDeps, error: FieldError, path: string | null): Promise<void> {
+  await deps.session?.append(stamp(deps.clock.now(), { type: 'error', kind: error.kind, message: error.message, path }));
 }
 
 /** The data came from a record generate() rendered; the added keys are the kind readers preserve. */
