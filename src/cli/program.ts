@@ -73,7 +73,7 @@ export function buildProgram(): Command {
   const vision = MODE_SPECS.vision;
   program
     .command('vision')
-    .description(`${vision.summary} (${vision.model}, ${vision.base}); --component builds it with ${MODE_SPECS.wire.model}`)
+    .description(`describe a sketch or photo (${vision.model}, ${vision.base}, temp ${vision.temperature}); --component builds it as React + Tailwind with ${MODE_SPECS.wire.model}`)
     .argument('[prompt...]', 'what to look for or build (optional: a precise description is asked for by default)')
     .option('-i, --images <path>', 'image to read: JPEG, PNG, WebP, GIF, TIFF, AVIF (repeatable)', collect)
     .option('--component', `describe, then build a React + Tailwind component with ${MODE_SPECS.wire.model}`)
