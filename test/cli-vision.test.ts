@@ -299,6 +299,9 @@ describe('refusals before anything is sent', () => {
     const result = await runField(['vision', '-p', 'bad', 'describe it'], { env: box.env });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('-i <path>');
+    const sketchOnly = await runField(['wire', '-p', 'bad', '--sketch', 'a form'], { env: box.env });
+    expect(sketchOnly.code).toBe(2);
+    expect(sketchOnly.stderr).toContain('--sketch needs an image');
   });
 
   it('three full-size LLaVA images do not fit 8K: refused with the budget breakdown', async () => {

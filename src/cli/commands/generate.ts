@@ -37,6 +37,9 @@ export interface GenerateOptions {
 }
 
 export async function runGenerate(mode: Mode, words: string[], opts: GenerateOptions): Promise<number> {
+  if (opts.sketch && !opts.image?.length && !opts.snap) {
+    throw new FieldError('usage', '--sketch needs an image', { fix: 'add --image <path> or --snap' });
+  }
   if (mode === 'wire' && (opts.image?.length || opts.snap)) {
     const { runVision } = await import('./vision.js');
     return runVision(words, { ...opts, images: opts.image ?? [], component: true });
