@@ -27,6 +27,7 @@ const EXAMPLES = `Examples:
   $ cat notes.txt | field code "Write a Hono route handler for POST /api/splits that stores a split in D1"
   $ field arch -p acme "D1 or KV for split configurations that change monthly and are queried by household?"
   $ field code -o splits-route.ts "Hono route for GET /api/splits/:id"
+  $ field vision --component -i napkin.jpg "Convert this wireframe to a React component with Tailwind"
   $ field sessions list -p acme
 
 Environment:
@@ -48,7 +49,7 @@ export function buildProgram(): Command {
 
   for (const mode of TEXT_MODES) {
     const spec = MODE_SPECS[mode];
-    program
+    const command = program
       .command(mode)
       .description(`${spec.summary} (${spec.model}, ${spec.base}, temp ${spec.temperature})`)
       .argument('[prompt...]', 'the prompt (or pipe it on stdin)')
@@ -57,10 +58,56 @@ export function buildProgram(): Command {
       .option('--no-save', 'stream the answer without writing an artifact')
       .option('-o, --output <path>', 'also write the answer there (.ts/.tsx/.sql get only the extracted code)')
       .option('--json', 'print one JSON object (paths, status, metrics) instead of the answer')
-      .option('--fit', 'over budget: trim attachments (last given first) instead of refusing')
+      .option('--fit', 'over budget: trim attachments (last given first) instead of refusing');
+    if (mode === 'wire') {
+      command
+        .option('--image <path>', 'build from a sketch or photo: field-vision describes it first (repeatable)', collect)
+        .option('--snap', 'capture the sketch with the laptop camera first')
+        .option('--sketch', 'enhance pencil on paper (grayscale, contrast, sharpen)')
+        .addHelpText('after', `\nExample:\n  $ field wire --image napkin.jpg "Expense entry screen" -o expense-entry.tsx`);
+    }
+    command
       .addHelpText('after', `\nExit codes: see \`field --help\`.`)
       .action(lazy(async () => (await import('./commands/generate.js')).runGenerate.bind(null, mode)));
   }
+
+  const vision = MODE_SPECS.vision;
+  program
+    .command('vision')
+    .description(`describe a sketch or photo (${vision.model}, ${vision.base}, temp ${vision.temperature}); --component builds it as React + Tailwind with ${MODE_SPECS.wire.model}`)
+    .argument('[prompt...]', 'what to look for or build (optional: a precise description is asked for by default)')
+    .option('-i, --images <path>', 'image to read: JPEG, PNG, WebP, GIF, TIFF, AVIF (repeatable)', collect)
+    .option('--component', `describe, then build a React + Tailwind component with ${MODE_SPECS.wire.model}`)
+    .option('--sketch', 'enhance pencil on paper (grayscale, contrast, sharpen)')
+    .option('--snap', 'capture an image with the laptop camera first')
+    .option('--device <name>', 'camera for --snap (imagesnap device name, or /dev/videoN)')
+    .option('-p, --project <name>', 'project code (folder under the workspace)')
+    .option('-f, --file <path>', 'attach a text file for context (repeatable)', collect)
+    .option('--no-save', 'stream the answer without writing an artifact or a snapshot')
+    .option('-o, --output <path>', 'also write the answer there (.tsx gets only the extracted component)')
+    .option('--json', 'print one JSON object (paths, images, steps, status) instead of the answer')
+    .addHelpText('after', `
+Images are oriented, stripped of all metadata (GPS included), shrunk to what the model reads, and
+kept in <project>/snapshots/. HEIC is refused with the command that converts it.
+
+Examples:
+  $ field vision -i whiteboard.jpg
+  $ field vision --component -i napkin.jpg "Convert this wireframe to a React component with Tailwind"
+  $ field vision --component --sketch -i pencil.jpg -o signup-form.tsx
+  $ field vision --component --snap -p acme
+
+Exit codes: see \`field --help\`.`)
+    .action(lazy(async () => (await import('./commands/vision.js')).runVision));
+
+  program
+    .command('snap')
+    .description('capture a still from the laptop camera (imagesnap on macOS, ffmpeg on Linux); prints its path')
+    .option('-o, --output <path>', 'write it there (default: <project>/snapshots/snap-<time>.jpg)')
+    .option('-p, --project <name>', 'project code')
+    .option('--device <name>', 'camera (imagesnap device name, or /dev/videoN; default /dev/video0 on Linux)')
+    .option('--json', 'print path, size and sha256 as JSON')
+    .addHelpText('after', '\nExamples:\n  $ field snap -p acme\n  $ field vision --component -i "$(field snap)"')
+    .action(lazy(async () => (await import('./commands/snap.js')).runSnap));
 
   program
     .command('budget')

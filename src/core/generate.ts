@@ -30,11 +30,25 @@ import type { ArtifactDraft, ArtifactStore, ChatPort, Clock, CounterPort, FinalM
 export type Attachment = AttachmentText;
 export { composeUserMessage };
 
+/** A model-ready image (see core/image-rules): sent with the user message, counted, recorded. */
+export interface ImageInput {
+  /** The file name the user gave, or `camera`. */
+  label: string;
+  sha256: string;
+  /** Standard padded base64, no data-URL prefix: the only form Ollama's Go decoder accepts. */
+  base64: string;
+  /** Budget cost: the larger of the model's own cost and Ollama's flat per-image count. */
+  tokens: number;
+  /** Where the stripped snapshot is kept, relative to the project; null when nothing is saved. */
+  snapshotPath: string | null;
+}
+
 export interface GenerationInput {
   mode: Mode;
   project: string;
   prompt: string;
   attachments: Attachment[];
+  images?: ImageInput[];
   /** The installed Modelfile's system prompt: counted, never sent (the model carries it). */
   system: string;
   modelfileSha256: string | null;
@@ -67,6 +81,7 @@ export function sha256(text: string): string {
 
 export async function* generate(input: GenerationInput, deps: GenerationDeps): AsyncGenerator<GenerationEvent> {
   const spec = MODE_SPECS[input.mode];
+  const images = input.images ?? [];
   const { request, plan, fit, notice } = await planRequest(input, deps);
   yield { type: 'budget', plan, fit, notice };
   if (!plan.fits) {
@@ -80,7 +95,7 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
   const promptSha = sha256(input.prompt);
   await logEvent(deps, {
     type: 'prompt', mode: input.mode, model: spec.model, text: input.prompt, sha256: promptSha,
-    inputs: input.attachments.map((a) => a.label), budget: plan,
+    inputs: [...images.map((i) => i.snapshotPath ?? i.label), ...input.attachments.map((a) => a.label)], budget: plan,
     ...(fit.length ? { fit } : {}), ...(notice ? { notice } : {}),
   });
 
@@ -108,7 +123,10 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
     const stream = deps.chat.chat(
       {
         model: spec.model,
-        messages: [...(request.history ?? []), { role: 'user', content: userMessage }],
+        messages: [
+          ...(request.history ?? []),
+          { role: 'user', content: userMessage, ...(images.length > 0 ? { images: images.map((i) => i.base64) } : {}) },
+        ],
         think: spec.think,
         truncate: false,
         options: { num_ctx: input.numCtx, num_predict: request.reserveOutput },
@@ -141,7 +159,8 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
   const totalMs = deps.clock.monotonic() - started;
   const metrics = toMetrics(final, firstTokenMs, totalMs);
   if (final) {
-    if (!failure) await deps.counters.record(input.base, plan.counter, plan.input, final.promptEvalCount);
+    // Image costs are upper bounds and the server counts them its own way: calibrate on text-only requests.
+    if (!failure && images.length === 0) await deps.counters.record(input.base, plan.counter, plan.input, final.promptEvalCount);
     yield { type: 'done', metrics };
     await logEvent(deps, {
       type: 'generation_end', mode: input.mode, model: spec.model, done_reason: metrics.doneReason,
@@ -151,11 +170,13 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
   }
 
   const canceled = failure?.kind === 'canceled';
+  // Image costs are upper bounds, so only the text part is held against prompt_eval_count.
+  const textTokens = plan.input - images.reduce((sum, i) => sum + i.tokens, 0);
   const { status, reason } = decideStatus({
     doneReason: final?.doneReason ?? null,
-    promptCut: final ? promptWasCut(plan.counter, plan.input, final.promptEvalCount) : false,
+    promptCut: final ? promptWasCut(plan.counter, textTokens, final.promptEvalCount) : false,
     promptEvalCount: final ? final.promptEvalCount : null,
-    promptTokensSent: plan.input,
+    promptTokensSent: textTokens,
     canceled,
     failed: failure !== null && !canceled,
   });
@@ -234,7 +255,10 @@ async function saveArtifact(a: SaveArgs): Promise<GenerationEvent> {
     modelfile_sha256: a.input.modelfileSha256,
     params: { temperature: spec.temperature, num_ctx: a.input.numCtx, num_predict: a.plan.reserveOutput },
     prompt_sha256: a.promptSha,
-    inputs: a.input.attachments.map((att) => ({ path: att.label, sha256: sha256(att.text) })),
+    inputs: [
+      ...(a.input.images ?? []).map((i) => ({ path: i.snapshotPath ?? i.label, sha256: i.sha256 })),
+      ...a.input.attachments.map((att) => ({ path: att.label, sha256: sha256(att.text) })),
+    ],
     tokens: {
       prompt: a.final?.promptEvalCount ?? a.plan.input,
       output: a.final?.evalCount ?? 0,
@@ -283,6 +307,7 @@ async function planRequest(input: GenerationInput, deps: GenerationDeps): Promis
     system: input.system,
     prompt: input.prompt,
     attachments: input.attachments,
+    images: (input.images ?? []).map((i) => ({ label: i.label, tokens: i.tokens })),
     history: input.history ?? [],
     think: spec.think,
     template,

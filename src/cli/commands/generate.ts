@@ -3,6 +3,7 @@
  * piped stdout gets the answer text only; status, footer and errors go to stderr.
  */
 import { extname, resolve } from 'node:path';
+import { FieldError } from '../../core/errors.js';
 import { generate } from '../../core/generate.js';
 import type { GenerationEvent } from '../../core/generation-events.js';
 import { MODE_SPECS } from '../../core/modes.js';
@@ -30,9 +31,20 @@ export interface GenerateOptions {
   output?: string;
   json?: boolean;
   fit?: boolean;
+  /** wire only: build from a sketch (the vision step runs first). */
+  image?: string[];
+  snap?: boolean;
+  sketch?: boolean;
 }
 
 export async function runGenerate(mode: Mode, words: string[], opts: GenerateOptions): Promise<number> {
+  if (opts.sketch && !opts.image?.length && !opts.snap) {
+    throw new FieldError('usage', '--sketch needs an image', { fix: 'add --image <path> or --snap' });
+  }
+  if (mode === 'wire' && (opts.image?.length || opts.snap)) {
+    const { runVision } = await import('./vision.js');
+    return runVision(words, { ...opts, images: opts.image ?? [], component: true });
+  }
   const env = loadEnvironment();
   const project = validateProjectName(opts.project ?? env.settings.get<string>('defaultProject') ?? 'inbox');
   const { prompt, attachments } = await gatherInput(words, opts.file ?? []);
