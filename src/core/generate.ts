@@ -12,6 +12,8 @@ import { FieldError, isFieldError } from './errors.js';
 import type { GenerationEvent, GenerationMetrics } from './generation-events.js';
 import { MODE_SPECS } from './modes.js';
 import type { Mode, CodeLang } from './modes.js';
+import { thermalFrontmatter } from './pacing-snapshot.js';
+import type { PacingSnapshot } from './pacing-snapshot.js';
 import { slugify } from './names.js';
 import { estimateTokens } from './token-estimate.js';
 import { assertNever } from './assert-never.js';
@@ -34,6 +36,8 @@ export interface GenerationInput {
   system: string;
   modelfileSha256: string | null;
   numCtx: number;
+  /** The pacing state the prompt was started under; recorded in the prompt event and the artifact. */
+  pacing?: PacingSnapshot;
 }
 
 export interface GenerationDeps {
@@ -78,7 +82,7 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
   const promptSha = sha256(input.prompt);
   await logEvent(deps, {
     type: 'prompt', mode: input.mode, model: spec.model, text: input.prompt, sha256: promptSha,
-    inputs: input.attachments.map((a) => a.label), budget: plan,
+    inputs: input.attachments.map((a) => a.label), budget: plan, ...(input.pacing ? { pacing: input.pacing } : {}),
   });
 
   let draft: ArtifactDraft | null = null;
@@ -236,7 +240,7 @@ async function saveArtifact(a: SaveArgs): Promise<GenerationEvent> {
       counter: a.final ? 'exact' : a.plan.counter,
     },
     timing: { load_ms: a.metrics.loadMs, first_token_ms: a.metrics.firstTokenMs, total_ms: a.metrics.totalMs, tok_per_s: a.metrics.tokPerSec },
-    thermal: { level: 'unknown', prompts_in_window: null, on_battery: null },
+    thermal: thermalFrontmatter(a.input.pacing, a.final ? a.metrics.tokPerSec : null),
     files: files.filter((f) => f.path !== thinkingFile).map((f) => f.path),
     ...(thinkingFile ? { thinking_file: thinkingFile } : {}),
     content_sha256: sha256(a.answer),
