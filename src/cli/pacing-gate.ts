@@ -73,6 +73,8 @@ export interface GateOptions {
 export interface GateResult {
   decision: PacingDecision;
   snapshot: PacingSnapshot;
+  /** The gate's write of the history (cooldown started, sensor cache), still in flight. */
+  saved: Promise<void>;
 }
 
 /** Throws FieldError('thermal') when the prompt must wait; otherwise says what it must and lets it run. */
@@ -81,7 +83,8 @@ export async function pacingGate(rt: PacingRuntime, opts: GateOptions): Promise<
   const current = await currentPacing(rt, opts.model);
   const { decision } = current;
   if (current.problem) process.stderr.write(`${style.dim(`pacing: ${current.problem}`)}\n`);
-  await savePacingState(rt.statePath, current.state).catch(() => undefined);
+  // The fsync'd write overlaps the request instead of delaying it; the record after the run waits for it.
+  const saved = savePacingState(rt.statePath, current.state).catch(() => undefined);
 
   // When the prompt is about to be refused or questioned, that message carries the advice instead.
   const runs = decision.level === 'cool' || decision.level === 'warm';
@@ -89,29 +92,31 @@ export async function pacingGate(rt: PacingRuntime, opts: GateOptions): Promise<
     const tip = sessionTip(decision);
     if (tip) process.stderr.write(`${style.dim(tip)}\n`);
   }
-  if (decision.level === 'cool') return { decision, snapshot: toSnapshot(decision) };
+  if (decision.level === 'cool') return { decision, snapshot: toSnapshot(decision), saved };
   if (decision.level === 'warm') {
     process.stderr.write(`${style.yellow(warmWarning(decision))}\n`);
     const snapshot = toSnapshot(decision);
     await opts.log('warned', decision, snapshot);
-    return { decision, snapshot };
+    return { decision, snapshot, saved };
   }
 
   const forced = toSnapshot(decision, true);
   if (opts.force) {
     process.stderr.write(`${style.yellow(forcedNote(decision))}\n`);
     await opts.log('forced', decision, forced);
-    return { decision, snapshot: forced };
+    return { decision, snapshot: forced, saved };
   }
   if (opts.canAsk) {
     if (await confirm(style.yellow(cooldownQuestion(decision)))) {
       await opts.log('confirmed', decision, forced);
-      return { decision, snapshot: forced };
+      return { decision, snapshot: forced, saved };
     }
     await opts.log('declined', decision, toSnapshot(decision));
+    await saved;
     throw thermalError(decision, true);
   }
   await opts.log('refused', decision, toSnapshot(decision));
+  await saved;
   throw thermalError(decision);
 }
 
@@ -128,6 +133,7 @@ export interface RunResult {
  */
 export async function recordPacingRun(rt: PacingRuntime, gate: GateResult, run: RunResult): Promise<void> {
   try {
+    await gate.saved;
     const { state } = await loadPacingState(rt.statePath);
     const now = rt.clock.now().getTime();
     const { fresh } = await readSensors(rt.sensors, SENSOR_DEADLINE_MS);
