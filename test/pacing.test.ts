@@ -337,6 +337,9 @@ describe('forcing through a cooldown', () => {
     expect(after.level).toBe('hot');
     expect(after.cooldownEstimateMs).toBeGreaterThanOrEqual(hot.cooldownEstimateMs!);
     expect(after.cooldownRemainingMs).toBe(after.cooldownEstimateMs);
+    // Told once; resting from here on is cooling again.
+    sim.clock.advance(MIN);
+    expect(sim.gate()).toMatchObject({ level: 'cooling', cooldownRemainingMs: after.cooldownEstimateMs! - MIN });
   });
 
   it('keeps escalating while the user insists: more prompts, longer cooldowns', () => {

@@ -38,7 +38,8 @@ export function pacingRuntime(env: Environment): PacingRuntime {
   return {
     thresholds: pacingThresholds((key) => env.settings.get(key)),
     statePath: pacingStatePath(env.env),
-    sensors: sensorsFromEnv(env.env, { timeoutMs: 1_000 }),
+    // A hung probe is killed soon after the deadline, so it cannot hold the process open either.
+    sensors: sensorsFromEnv(env.env, { timeoutMs: 500 }),
     clock: env.clock,
   };
 }

@@ -150,8 +150,10 @@ export function evaluate(input: EvaluateInput): Evaluation {
   let reasons: string[];
   if (cooldown) {
     // Hot when it has just been called for or someone ran a prompt since; cooling while it rests.
+    // Saying so counts as calling for it again, so the next look, with no run in between, is cooling.
     const ranSince = stats.records.some((r) => r.t > cooldown.decidedAt);
     level = fresh || ranSince ? 'hot' : 'cooling';
+    if (ranSince) state = { ...state, cooldown: { ...cooldown, decidedAt: now } };
     reasons = signals.hot.length > 0 ? signals.hot.map((s) => s.reason) : cooldown.reasons;
   } else {
     level = signals.warm.length > 0 ? 'warm' : 'cool';
