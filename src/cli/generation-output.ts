@@ -3,12 +3,14 @@ import { resolve } from 'node:path';
 import type { GenerationEvent } from '../core/generation-events.js';
 import { MODE_SPECS } from '../core/modes.js';
 import type { Mode } from '../core/modes.js';
+import type { PacingSnapshot } from '../core/pacing-snapshot.js';
 import type { Style } from './style.js';
 
 interface Context {
   mode: Mode;
   projectDir: string;
   sessionId: string;
+  pacing?: PacingSnapshot;
 }
 
 function pick<T extends GenerationEvent['type']>(events: readonly GenerationEvent[], type: T): Extract<GenerationEvent, { type: T }> | undefined {
@@ -51,6 +53,7 @@ export function jsonResult(events: readonly GenerationEvent[], ctx: Context): Re
     metrics: done?.metrics ?? null,
     budget: budget ? { used: budget.plan.input + budget.plan.reserveOutput, num_ctx: budget.plan.numCtx, input: budget.plan.input, reserve_output: budget.plan.reserveOutput, counter: budget.plan.counter, fit: budget.fit } : null,
     started: Boolean(started),
+    pacing: ctx.pacing ?? null,
     error: error ? { kind: error.error.kind, message: error.error.message, fix: error.error.fix ?? null, exit_code: error.error.exitCode } : null,
   };
 }

@@ -58,7 +58,8 @@ export function buildProgram(): Command {
       .option('--no-save', 'stream the answer without writing an artifact')
       .option('-o, --output <path>', 'also write the answer there (.ts/.tsx/.sql get only the extracted code)')
       .option('--json', 'print one JSON object (paths, status, metrics) instead of the answer')
-      .option('--fit', 'over budget: trim attachments (last given first) instead of refusing');
+      .option('--fit', 'over budget: trim attachments (last given first) instead of refusing')
+      .option('--force', 'run even when the laptop should cool down (see `field status`)');
     if (mode === 'wire') {
       command
         .option('--image <path>', 'build from a sketch or photo: field-vision describes it first (repeatable)', collect)
@@ -141,6 +142,13 @@ Exit codes: see \`field --help\`.`)
     .description('installed, missing or drifted field models, with base, digest, num_ctx and size')
     .option('--json', 'machine-readable output')
     .action(lazy(async () => (await import('./commands/models.js')).runModels));
+
+  program
+    .command('status')
+    .description('pacing: cool/warm/hot/cooling, prompts in the window, tok/s against baseline, pressure, power, cooldown')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExamples:\n  $ field status\n  $ field status --json | jq .cooldown_remaining_s')
+    .action(lazy(async () => (await import('./commands/status.js')).runStatus));
 
   program
     .command('doctor')

@@ -5,6 +5,7 @@
 import matter from 'gray-matter';
 import type { Mode } from './modes.js';
 import type { FitAction } from './budget-fit.js';
+import type { ThermalFrontmatter } from './pacing-snapshot.js';
 
 export const ARTIFACT_STATUSES = ['complete', 'partial', 'truncated', 'canceled'] as const;
 export type ArtifactStatus = (typeof ARTIFACT_STATUSES)[number];
@@ -26,7 +27,7 @@ export interface ArtifactFrontmatter {
   inputs: Array<{ path: string; sha256: string }>;
   tokens: { prompt: number; output: number; thinking: number; budget: number; counter: 'estimate' | 'exact' };
   timing: { load_ms: number; first_token_ms: number | null; total_ms: number; tok_per_s: number };
-  thermal: { level: string; prompts_in_window: number | null; on_battery: boolean | null };
+  thermal: ThermalFrontmatter;
   files: string[];
   thinking_file?: string;
   content_sha256: string;

@@ -20,6 +20,7 @@ export const EXIT_CODES = {
   stall: 16,
   no_vision: 17,
   over_budget: 20,
+  thermal: 21,
   io: 30,
   canceled: 130,
 } as const;
@@ -45,6 +46,7 @@ export const EXIT_CODE_MEANINGS: Record<ErrorKind, string> = {
   stall: 'no data from Ollama within the stall timeout (partial kept)',
   no_vision: 'the model cannot read images (no vision capability)',
   over_budget: 'the request does not fit the context budget',
+  thermal: 'not run: the laptop is cooling down (wait, or use --force)',
   io: 'could not write a file (disk full or permissions)',
   canceled: 'canceled by the user (partial kept)',
 };

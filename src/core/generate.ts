@@ -19,6 +19,8 @@ import { FieldError, isFieldError } from './errors.js';
 import type { GenerationEvent, GenerationMetrics } from './generation-events.js';
 import { MODE_SPECS } from './modes.js';
 import type { Mode, CodeLang } from './modes.js';
+import { thermalFrontmatter } from './pacing-snapshot.js';
+import type { PacingSnapshot } from './pacing-snapshot.js';
 import { slugify } from './names.js';
 import { estimateTokens } from './token-estimate.js';
 import { assertNever } from './assert-never.js';
@@ -62,6 +64,8 @@ export interface GenerationInput {
   historyStrategy?: HistoryStrategy;
   /** --fit: trim attachments (last given first) rather than refuse. */
   fit?: boolean;
+  /** The pacing state the prompt was started under; recorded in the prompt event and the artifact. */
+  pacing?: PacingSnapshot;
 }
 
 export interface GenerationDeps {
@@ -96,7 +100,7 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
   await logEvent(deps, {
     type: 'prompt', mode: input.mode, model: spec.model, text: input.prompt, sha256: promptSha,
     inputs: [...images.map((i) => i.snapshotPath ?? i.label), ...input.attachments.map((a) => a.label)], budget: plan,
-    ...(fit.length ? { fit } : {}), ...(notice ? { notice } : {}),
+    ...(fit.length ? { fit } : {}), ...(notice ? { notice } : {}), ...(input.pacing ? { pacing: input.pacing } : {}),
   });
 
   let draft: ArtifactDraft | null = null;
@@ -267,7 +271,7 @@ async function saveArtifact(a: SaveArgs): Promise<GenerationEvent> {
       counter: a.final ? 'exact' : a.plan.counter,
     },
     timing: { load_ms: a.metrics.loadMs, first_token_ms: a.metrics.firstTokenMs, total_ms: a.metrics.totalMs, tok_per_s: a.metrics.tokPerSec },
-    thermal: { level: 'unknown', prompts_in_window: null, on_battery: null },
+    thermal: thermalFrontmatter(a.input.pacing, a.final ? a.metrics.tokPerSec : null),
     files: files.filter((f) => f.path !== thinkingFile).map((f) => f.path),
     ...(thinkingFile ? { thinking_file: thinkingFile } : {}),
     content_sha256: sha256(a.answer),

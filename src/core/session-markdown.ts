@@ -89,6 +89,8 @@ function describe(e: SessionEvent): string {
       return `session started by ${e.agent}`;
     case 'prompt':
       return `prompt (${e.mode}, ${e.model}, ${e.budget.input} tokens in): ${oneLine(e.text)}`;
+    case 'paced':
+      return `pacing ${e.action} (${e.pacing.level}, ${e.pacing.prompts_in_window} prompts in the window): ${e.reasons.join('; ') || 'no reason recorded'}`;
     case 'generation_end':
       return `generated ${e.eval_count} tokens at ${e.tok_per_s} tok/s in ${(e.total_ms / 1000).toFixed(1)} s (${e.done_reason})`;
     case 'artifact':

@@ -23,6 +23,10 @@ import { formatError } from '../fail.js';
 import { stderrStyle } from '../style.js';
 import { createSpinner } from '../spinner.js';
 import { footerLine, jsonResult } from '../generation-output.js';
+import { pacingGate, pacingRuntime, recordPacingRun } from '../pacing-gate.js';
+import type { RunResult } from '../pacing-gate.js';
+import type { PacingSnapshot } from '../../core/pacing-snapshot.js';
+import { stamp } from '../../core/session-events.js';
 
 export interface GenerateOptions {
   project?: string;
@@ -35,6 +39,8 @@ export interface GenerateOptions {
   image?: string[];
   snap?: boolean;
   sketch?: boolean;
+  /** Run even when pacing says the laptop must cool down. */
+  force?: boolean;
 }
 
 export async function runGenerate(mode: Mode, words: string[], opts: GenerateOptions): Promise<number> {
@@ -54,6 +60,15 @@ export async function runGenerate(mode: Mode, words: string[], opts: GenerateOpt
     projectDir, project, now: env.clock.now(), gapMs: env.settings.get<number>('session.gapMinutes')! * 60_000, newId: env.newId,
   });
 
+  const pacing = pacingRuntime(env);
+  const gate = await pacingGate(pacing, {
+    model: MODE_SPECS[mode].model,
+    force: Boolean(opts.force),
+    canAsk: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    newSession: !session.reused,
+    log: (action, decision, snapshot) => session.append(stamp(env.clock.now(), { type: 'paced', action, mode, pacing: snapshot, reasons: decision.reasons })),
+  });
+
   const abort = new AbortController();
   const stopOnSigint = onSigint(abort);
   const chat = createOllamaChat({
@@ -71,13 +86,29 @@ export async function runGenerate(mode: Mode, words: string[], opts: GenerateOpt
       numCtx: settings.numCtx,
       reserveOutput: settings.reserveOutput,
       fit: Boolean(opts.fit),
+      pacing: gate.snapshot,
     },
     { chat, counters: createCounters(configDir(env.env), () => env.clock.now()), store: opts.save ? createArtifactStore(projectDir) : null, session, clock: env.clock, newId: env.newId, signal: abort.signal },
   );
+  const run: RunResult & { ran: boolean } = { ran: false, model: MODE_SPECS[mode].model, evalCount: 0, tokPerSec: null };
   try {
-    return await printEvents(events, { mode, projectDir, sessionId: session.id, json: Boolean(opts.json), output: opts.output });
+    return await printEvents(observeRun(events, run), { mode, projectDir, sessionId: session.id, json: Boolean(opts.json), output: opts.output, pacing: gate.snapshot });
   } finally {
     stopOnSigint();
+    if (run.ran) await recordPacingRun(pacing, gate, run);
+  }
+}
+
+/** Notes what the model did, for the pacing history: any output or final metrics count as a run. */
+async function* observeRun(events: AsyncIterable<GenerationEvent>, run: RunResult & { ran: boolean }): AsyncGenerator<GenerationEvent> {
+  for await (const event of events) {
+    if (event.type === 'token' || event.type === 'thinking') run.ran = true;
+    if (event.type === 'done') {
+      run.ran = true;
+      run.evalCount = event.metrics.outputTokens;
+      run.tokPerSec = event.metrics.tokPerSec > 0 ? event.metrics.tokPerSec : null;
+    }
+    yield event;
   }
 }
 
@@ -98,6 +129,7 @@ interface PrintContext {
   sessionId: string;
   json: boolean;
   output: string | undefined;
+  pacing: PacingSnapshot;
 }
 
 async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintContext): Promise<number> {
