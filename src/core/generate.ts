@@ -18,6 +18,11 @@ import { assertNever } from './assert-never.js';
 import { stamp } from './session-events.js';
 import type { SessionEventBody } from './session-events.js';
 import type { ArtifactDraft, ArtifactStore, ChatPort, Clock, FinalMetrics, SessionSink } from './ports.js';
+import { checkAndRepair, checkFields } from './repair.js';
+import type { CheckOutcome } from './repair.js';
+import { templateInstruction } from './template.js';
+import type { Template } from './template.js';
+import type { ParseTs } from './structure-check.js';
 
 export interface Attachment {
   /** Shown to the model and recorded in the artifact: a workspace-relative or user-given path, or `stdin`. */
@@ -34,6 +39,8 @@ export interface GenerationInput {
   system: string;
   modelfileSha256: string | null;
   numCtx: number;
+  /** Templates the answer is checked against (none: no checks); see core/repair.ts. */
+  checks?: { templates: readonly Template[]; repairTurns: number; /** Named with --template: its skeleton is sent. */ explicit: boolean };
 }
 
 export interface GenerationDeps {
@@ -44,6 +51,8 @@ export interface GenerationDeps {
   clock: Clock;
   newId: (prefix: string) => string;
   signal: AbortSignal;
+  /** Lazy TypeScript parser for code checks. */
+  loadSyntax?: () => Promise<ParseTs>;
 }
 
 export function sha256(text: string): string {
@@ -59,12 +68,14 @@ export function composeUserMessage(prompt: string, attachments: readonly Attachm
 
 export async function* generate(input: GenerationInput, deps: GenerationDeps): AsyncGenerator<GenerationEvent> {
   const spec = MODE_SPECS[input.mode];
+  const chosen = input.checks?.explicit ? input.checks.templates[0] : undefined;
+  const templateNote = chosen ? [{ label: `template ${chosen.name} (${chosen.order.join(', ') || 'per-item sections'})`, text: templateInstruction(chosen) }] : [];
   const plan = planBudget({
     numCtx: input.numCtx,
     reserveOutput: spec.reserveOutput,
     system: input.system,
     prompt: input.prompt,
-    attachments: input.attachments,
+    attachments: [...input.attachments, ...templateNote],
   });
   yield { type: 'budget', plan };
   if (!plan.fits) {
@@ -74,7 +85,7 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
     return;
   }
 
-  const userMessage = composeUserMessage(input.prompt, input.attachments);
+  const userMessage = [composeUserMessage(input.prompt, input.attachments), ...templateNote.map((t) => t.text)].join('\n\n');
   const promptSha = sha256(input.prompt);
   await logEvent(deps, {
     type: 'prompt', mode: input.mode, model: spec.model, text: input.prompt, sha256: promptSha,
@@ -160,12 +171,21 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
       : { type: 'error', kind: failure.kind, message: failure.message, path: draft?.recordPath ?? null });
   }
 
+  let checked: CheckOutcome | null = null;
+  if (draft && answer && input.checks) {
+    checked = yield* checkAndRepair(
+      { mode: input.mode, model: spec.model, think: spec.think, numCtx: input.numCtx, reserveOutput: spec.reserveOutput, system: input.system, userMessage, answer, status, ...input.checks },
+      { chat: deps.chat, clock: deps.clock, signal: deps.signal, ...(deps.loadSyntax ? { loadSyntax: deps.loadSyntax } : {}), log: (e) => logEvent(deps, e) },
+    );
+    failure ??= checked?.canceled ?? null;
+  }
+
   // A failure before any text leaves nothing worth a record; the reserved name is released.
   if (draft && (answer || thinking || !failure)) {
     try {
       const event = await saveArtifact({
-        input, deps, draft, plan, answer, thinking, status, reason, metrics, final, createdAt,
-        promptSha, digest: await digest,
+        input, deps, draft, plan, answer: checked?.answer ?? answer, thinking: joinThinking(thinking, checked?.thinking ?? ''), status, reason, metrics, final, createdAt,
+        promptSha, digest: await digest, checked,
       });
       yield event;
     } catch (error) {
@@ -195,6 +215,7 @@ interface SaveArgs {
   createdAt: Date;
   promptSha: string;
   digest: string | null;
+  checked: CheckOutcome | null;
 }
 
 const CODE_TARGETS: Record<CodeLang, (name: string, folder: string) => string> = {
@@ -213,6 +234,7 @@ async function saveArtifact(a: SaveArgs): Promise<GenerationEvent> {
   const thinkingFile = a.thinking ? `${spec.folder}/${a.draft.name}.thinking.md` : undefined;
   if (thinkingFile) files.push({ path: thinkingFile, content: `${a.thinking.trim()}\n` });
 
+  const checks = checkFields(a.checked, spec.review);
   const frontmatter: ArtifactFrontmatter = {
     id: a.deps.newId('art'),
     type: a.input.mode,
@@ -240,20 +262,29 @@ async function saveArtifact(a: SaveArgs): Promise<GenerationEvent> {
     files: files.filter((f) => f.path !== thinkingFile).map((f) => f.path),
     ...(thinkingFile ? { thinking_file: thinkingFile } : {}),
     content_sha256: sha256(a.answer),
-    review: [...spec.review],
+    review: checks.review,
     ...(a.reason ? { status_reason: a.reason } : {}),
-    quality: null,
+    quality: checks.quality,
     lab: null,
+    template: checks.template,
+    checks: checks.checks,
+    advice: checks.advice,
   };
   await a.draft.promote(renderRecord(frontmatter, a.answer), files);
   await logEvent(a.deps, {
     type: 'artifact', mode: a.input.mode, path: a.draft.recordPath, files: frontmatter.files, status: a.status,
     id: frontmatter.id, content_sha256: frontmatter.content_sha256,
+    template: checks.template, checks: checks.checks, template_result: checks.quality?.template_result ?? null,
   });
   return {
     type: 'artifact', recordPath: a.draft.recordPath, files: frontmatter.files, status: a.status, frontmatter,
     answer: a.answer, code: Object.fromEntries(code),
   };
+}
+
+/** The repair turn's reasoning follows the first answer's, under its own heading. */
+function joinThinking(first: string, repair: string): string {
+  return repair.trim() ? `${first.trimEnd()}\n\n## Repair turn\n\n${repair.trim()}` : first;
 }
 
 function toMetrics(final: FinalMetrics | null, firstTokenMs: number | null, totalMs: number): GenerationMetrics {
