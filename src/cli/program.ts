@@ -27,6 +27,8 @@ const EXAMPLES = `Examples:
   $ cat notes.txt | field code "Write a Hono route handler for POST /api/splits that stores a split in D1"
   $ field arch -p acme "D1 or KV for split configurations that change monthly and are queried by household?"
   $ field code -o splits-route.ts "Hono route for GET /api/splits/:id"
+  $ field doc --template runbook "Runbook for rotating the D1 backup key"
+  $ field report --since 14d
   $ field sessions list -p acme
 
 Environment:
@@ -57,6 +59,7 @@ export function buildProgram(): Command {
       .option('--no-save', 'stream the answer without writing an artifact')
       .option('-o, --output <path>', 'also write the answer there (.ts/.tsx/.sql get only the extracted code)')
       .option('--json', 'print one JSON object (paths, status, metrics) instead of the answer')
+      .option('-t, --template <name>', 'check the answer against this template and send its skeleton (see `field templates`)')
       .addHelpText('after', `\nExit codes: see \`field --help\`.`)
       .action(lazy(async () => (await import('./commands/generate.js')).runGenerate.bind(null, mode)));
   }
@@ -93,6 +96,22 @@ export function buildProgram(): Command {
     .option('-y, --yes', 'apply without asking')
     .addHelpText('after', '\nExamples:\n  $ eval "$(field aliases --shell bash)"\n  $ field aliases --install --yes')
     .action(lazy(async () => (await import('./commands/aliases.js')).runAliases));
+
+  program
+    .command('templates')
+    .description('artifact templates: shipped and your own (<workspace>/templates/<name>.md), with modes, sections and checks')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExamples:\n  $ field templates\n  $ field doc --template runbook "Runbook for rotating the D1 backup key"')
+    .action(lazy(async () => (await import('./commands/templates.js')).runTemplates));
+
+  program
+    .command('report')
+    .description('how artifacts fare: template pass rates (first time, after repair, never) by mode and by Modelfile')
+    .option('-p, --project <name>', 'only this project')
+    .option('--since <age>', 'only artifacts newer than this, e.g. 14d, 12h, 2w')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExamples:\n  $ field report\n  $ field report -p acme --since 14d --json')
+    .action(lazy(async () => (await import('./commands/report.js')).runReport));
 
   const sessions = program.command('sessions').description('session logs of a project');
   sessions
