@@ -28,6 +28,8 @@ const EXAMPLES = `Examples:
   $ field arch -p acme "D1 or KV for split configurations that change monthly and are queried by household?"
   $ field code -o splits-route.ts "Hono route for GET /api/splits/:id"
   $ field vision --component -i napkin.jpg "Convert this wireframe to a React component with Tailwind"
+  $ field doc --template runbook "Runbook for rotating the D1 backup key"
+  $ field report --since 14d
   $ field sessions list -p acme
 
 Environment:
@@ -59,7 +61,8 @@ export function buildProgram(): Command {
       .option('-o, --output <path>', 'also write the answer there (.ts/.tsx/.sql get only the extracted code)')
       .option('--json', 'print one JSON object (paths, status, metrics) instead of the answer')
       .option('--fit', 'over budget: trim attachments (last given first) instead of refusing')
-      .option('--force', 'run even when the laptop should cool down (see `field status`)');
+      .option('--force', 'run even when the laptop should cool down (see `field status`)')
+      .option('-t, --template <name>', 'check the answer against this template and send its skeleton (see `field templates`)');
     if (mode === 'wire') {
       command
         .option('--image <path>', 'build from a sketch or photo: field-vision describes it first (repeatable)', collect)
@@ -166,6 +169,22 @@ Exit codes: see \`field --help\`.`)
     .option('-y, --yes', 'apply without asking')
     .addHelpText('after', '\nExamples:\n  $ eval "$(field aliases --shell bash)"\n  $ field aliases --install --yes')
     .action(lazy(async () => (await import('./commands/aliases.js')).runAliases));
+
+  program
+    .command('templates')
+    .description('artifact templates: shipped and your own (<workspace>/templates/<name>.md), with modes, sections and checks')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExamples:\n  $ field templates\n  $ field doc --template runbook "Runbook for rotating the D1 backup key"')
+    .action(lazy(async () => (await import('./commands/templates.js')).runTemplates));
+
+  program
+    .command('report')
+    .description('how artifacts fare: template pass rates (first time, after repair, never) by mode and by Modelfile')
+    .option('-p, --project <name>', 'only this project')
+    .option('--since <age>', 'only artifacts newer than this, e.g. 14d, 12h, 2w')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExamples:\n  $ field report\n  $ field report -p acme --since 14d --json')
+    .action(lazy(async () => (await import('./commands/report.js')).runReport));
 
   const sessions = program.command('sessions').description('session logs of a project');
   sessions

@@ -71,6 +71,7 @@ const STATIC_KEYS: Record<string, KeySpec> = {
   'ollama.stallSeconds': { describe: 'give up when no data arrives for this long mid-answer', parse: int(1, 3600), default: 60 },
   'ollama.firstTokenSeconds': { describe: 'give up when the first token takes longer (model load included)', parse: int(1, 7200), default: 300 },
   'ollama.busyRetries': { describe: 'retries when Ollama answers 503 busy (waits double, with jitter)', parse: int(0, 10), default: 3 },
+  'checks.repairTurns': { describe: 'repair turns asked for when an answer fails its template checks (0 = record only)', parse: int(0, 3), default: 1 },
   'pacing.warnPrompts': { describe: 'prompts in the window before a warm warning', parse: int(1, 1000), default: 15 },
   'pacing.hotPrompts': { describe: 'prompts in the window before a cooldown', parse: int(1, 1000), default: 20 },
   'pacing.windowMinutes': { describe: 'rolling window for counting prompts (a 5-minute break empties it sooner)', parse: int(1, 1440), default: 60 },

@@ -3,8 +3,8 @@
  * An async generator of events so the one-shot CLI and the TUI consume the same thing.
  */
 import { createHash } from 'node:crypto';
-import { composeUserMessage, overBudgetError, planWithCounters } from './budget.js';
-import type { AttachmentText, BudgetPlan, BudgetRequest } from './budget.js';
+import { composeUserMessage, overBudgetError, planBudget, planWithCounters } from './budget.js';
+import type { AttachmentText, BudgetPlan, BudgetRequest, TokenCounter } from './budget.js';
 import { fitAttachments } from './budget-fit.js';
 import type { FitAction } from './budget-fit.js';
 import { promptWasCut } from './calibration.js';
@@ -27,6 +27,11 @@ import { assertNever } from './assert-never.js';
 import { stamp } from './session-events.js';
 import type { SessionEventBody } from './session-events.js';
 import type { ArtifactDraft, ArtifactStore, ChatPort, Clock, CounterPort, FinalMetrics, SessionSink } from './ports.js';
+import { checkAndRepair, checkFields } from './repair.js';
+import type { CheckOutcome } from './repair.js';
+import { templateInstruction } from './template.js';
+import type { Template } from './template.js';
+import type { ParseTs } from './structure-check.js';
 
 /** Shown to the model and recorded in the artifact: a workspace-relative or user-given path, or `stdin`. */
 export type Attachment = AttachmentText;
@@ -66,6 +71,8 @@ export interface GenerationInput {
   fit?: boolean;
   /** The pacing state the prompt was started under; recorded in the prompt event and the artifact. */
   pacing?: PacingSnapshot;
+  /** Templates the answer is checked against (none: no checks); see core/repair.ts. */
+  checks?: { templates: readonly Template[]; repairTurns: number; /** Named with --template: its skeleton is sent. */ explicit: boolean };
 }
 
 export interface GenerationDeps {
@@ -77,6 +84,8 @@ export interface GenerationDeps {
   clock: Clock;
   newId: (prefix: string) => string;
   signal: AbortSignal;
+  /** Lazy TypeScript parser for code checks. */
+  loadSyntax?: () => Promise<ParseTs>;
 }
 
 export function sha256(text: string): string {
@@ -86,7 +95,7 @@ export function sha256(text: string): string {
 export async function* generate(input: GenerationInput, deps: GenerationDeps): AsyncGenerator<GenerationEvent> {
   const spec = MODE_SPECS[input.mode];
   const images = input.images ?? [];
-  const { request, plan, fit, notice } = await planRequest(input, deps);
+  const { request, plan, fit, notice, counter } = await planRequest(input, deps);
   yield { type: 'budget', plan, fit, notice };
   if (!plan.fits) {
     const error = overBudgetError(plan);
@@ -191,12 +200,28 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
       : { type: 'error', kind: failure.kind, message: failure.message, path: draft?.recordPath ?? null });
   }
 
+  let checked: CheckOutcome | null = null;
+  if (draft && answer && input.checks) {
+    checked = yield* checkAndRepair(
+      {
+        mode: input.mode, model: spec.model, think: spec.think, numCtx: input.numCtx, reserveOutput: request.reserveOutput, system: input.system,
+        userMessage, answer, status, ...input.checks,
+        planRepair: (first, repair) => planBudget({
+          ...request, prompt: repair, attachments: [], images: [],
+          history: [...(request.history ?? []), { role: 'user', content: userMessage }, { role: 'assistant', content: first }],
+        }, counter),
+      },
+      { chat: deps.chat, clock: deps.clock, signal: deps.signal, ...(deps.loadSyntax ? { loadSyntax: deps.loadSyntax } : {}), log: (e) => logEvent(deps, e) },
+    );
+    failure ??= checked?.canceled ?? null;
+  }
+
   // A failure before any text leaves nothing worth a record; the reserved name is released.
   if (draft && (answer || thinking || !failure)) {
     try {
       const event = await saveArtifact({
-        input, deps, draft, plan, fit, answer, thinking, status, reason, metrics, final, createdAt,
-        promptSha, digest: await digest,
+        input, deps, draft, plan, fit, answer: checked?.answer ?? answer, thinking: joinThinking(thinking, checked?.thinking ?? ''), status, reason, metrics, final, createdAt,
+        promptSha, digest: await digest, checked,
       });
       yield event;
     } catch (error) {
@@ -227,6 +252,7 @@ interface SaveArgs {
   createdAt: Date;
   promptSha: string;
   digest: string | null;
+  checked: CheckOutcome | null;
 }
 
 const CODE_TARGETS: Record<CodeLang, (name: string, folder: string) => string> = {
@@ -245,6 +271,7 @@ async function saveArtifact(a: SaveArgs): Promise<GenerationEvent> {
   const thinkingFile = a.thinking ? `${spec.folder}/${a.draft.name}.thinking.md` : undefined;
   if (thinkingFile) files.push({ path: thinkingFile, content: `${a.thinking.trim()}\n` });
 
+  const checks = checkFields(a.checked, spec.review);
   const frontmatter: ArtifactFrontmatter = {
     id: a.deps.newId('art'),
     type: a.input.mode,
@@ -275,16 +302,20 @@ async function saveArtifact(a: SaveArgs): Promise<GenerationEvent> {
     files: files.filter((f) => f.path !== thinkingFile).map((f) => f.path),
     ...(thinkingFile ? { thinking_file: thinkingFile } : {}),
     content_sha256: sha256(a.answer),
-    review: [...spec.review],
+    review: checks.review,
     ...(a.fit.length ? { budget_fit: a.fit } : {}),
     ...(a.reason ? { status_reason: a.reason } : {}),
-    quality: null,
+    quality: checks.quality,
     lab: null,
+    template: checks.template,
+    checks: checks.checks,
+    advice: checks.advice,
   };
   await a.draft.promote(renderRecord(frontmatter, a.answer), files);
   await logEvent(a.deps, {
     type: 'artifact', mode: a.input.mode, path: a.draft.recordPath, files: frontmatter.files, status: a.status,
     id: frontmatter.id, content_sha256: frontmatter.content_sha256,
+    template: checks.template, checks: checks.checks, template_result: checks.quality?.template_result ?? null,
   });
   return {
     type: 'artifact', recordPath: a.draft.recordPath, files: frontmatter.files, status: a.status, frontmatter,
@@ -297,6 +328,8 @@ interface PlannedRequest {
   plan: BudgetPlan;
   fit: FitAction[];
   notice: string | null;
+  /** The counter that made the plan, for later turns of the same request (the repair). */
+  counter: TokenCounter;
 }
 
 /** Counts, then fits the history and (with --fit) the attachments; never touches system or prompt. */
@@ -310,7 +343,8 @@ async function planRequest(input: GenerationInput, deps: GenerationDeps): Promis
     reserveOutput: input.reserveOutput ?? spec.reserveOutput,
     system: input.system,
     prompt: input.prompt,
-    attachments: input.attachments,
+    // A template named with --template travels as the first attachment, so the breakdown shows it.
+    attachments: [...templateNote(input), ...input.attachments],
     images: (input.images ?? []).map((i) => ({ label: i.label, tokens: i.tokens })),
     history: input.history ?? [],
     think: spec.think,
@@ -318,15 +352,26 @@ async function planRequest(input: GenerationInput, deps: GenerationDeps): Promis
   };
   let plan = await planWithCounters(request, estimate, exact);
   let notice: string | null = null;
-  if (plan.fits) return { request, plan, fit: [], notice };
+  if (plan.fits) return { request, plan, fit: [], notice, counter: estimate };
   const counter = (await exact()) ?? estimate;
   if (request.history?.length) {
     const fitted = await fitHistory(request, counter, input.historyStrategy ?? 'summarize', summarizeWith(deps.chat, spec.model, input.numCtx, deps.signal));
     ({ request, plan, notice } = fitted);
   }
-  if (plan.fits || !input.fit) return { request, plan, fit: [], notice };
+  if (plan.fits || !input.fit) return { request, plan, fit: [], notice, counter };
   const fitted = fitAttachments(request, counter);
-  return { request: fitted.request, plan: fitted.plan, fit: fitted.actions, notice };
+  return { request: fitted.request, plan: fitted.plan, fit: fitted.actions, notice, counter };
+}
+
+/** The chosen template's skeleton, when the user named one with --template. */
+function templateNote(input: GenerationInput): Attachment[] {
+  const chosen = input.checks?.explicit ? input.checks.templates[0] : undefined;
+  return chosen ? [{ label: `template ${chosen.name} (${chosen.order.join(', ') || 'per-item sections'})`, text: templateInstruction(chosen) }] : [];
+}
+
+/** The repair turn's reasoning follows the first answer's, under its own heading. */
+function joinThinking(first: string, repair: string): string {
+  return repair.trim() ? `${first.trimEnd()}\n\n## Repair turn\n\n${repair.trim()}` : first;
 }
 
 function toMetrics(final: FinalMetrics | null, firstTokenMs: number | null, totalMs: number): GenerationMetrics {

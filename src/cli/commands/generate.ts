@@ -17,6 +17,8 @@ import { openSession } from '../../adapters/session-store.js';
 import { ensureProject } from '../../adapters/workspace.js';
 import { createCounters } from '../../adapters/token-counting.js';
 import { configDir } from '../../adapters/config-store.js';
+import { templatesForMode } from '../../adapters/template-files.js';
+import { loadTypeScriptSyntax } from '../../adapters/typescript-syntax.js';
 import { writeFileAtomic } from '../../adapters/atomic-write.js';
 import { gatherInput, modeSettings } from '../mode-request.js';
 import { formatError } from '../fail.js';
@@ -41,6 +43,7 @@ export interface GenerateOptions {
   sketch?: boolean;
   /** Run even when pacing says the laptop must cool down. */
   force?: boolean;
+  template?: string;
 }
 
 export async function runGenerate(mode: Mode, words: string[], opts: GenerateOptions): Promise<number> {
@@ -55,6 +58,7 @@ export async function runGenerate(mode: Mode, words: string[], opts: GenerateOpt
   const project = validateProjectName(opts.project ?? env.settings.get<string>('defaultProject') ?? 'inbox');
   const { prompt, attachments } = await gatherInput(words, opts.file ?? []);
   const settings = await modeSettings(env, mode);
+  const templates = await templatesForMode(mode, opts.template, env.workRoot);
   const projectDir = await ensureProject(env.workRoot, project);
   const session = await openSession({
     projectDir, project, now: env.clock.now(), gapMs: env.settings.get<number>('session.gapMinutes')! * 60_000, newId: env.newId,
@@ -87,8 +91,12 @@ export async function runGenerate(mode: Mode, words: string[], opts: GenerateOpt
       reserveOutput: settings.reserveOutput,
       fit: Boolean(opts.fit),
       pacing: gate.snapshot,
+      checks: { templates, repairTurns: env.settings.get<number>('checks.repairTurns')!, explicit: opts.template !== undefined },
     },
-    { chat, counters: createCounters(configDir(env.env), () => env.clock.now()), store: opts.save ? createArtifactStore(projectDir) : null, session, clock: env.clock, newId: env.newId, signal: abort.signal },
+    {
+      chat, counters: createCounters(configDir(env.env), () => env.clock.now()), store: opts.save ? createArtifactStore(projectDir) : null,
+      session, clock: env.clock, newId: env.newId, signal: abort.signal, loadSyntax: loadTypeScriptSyntax,
+    },
   );
   const run: RunResult & { ran: boolean } = { ran: false, model: MODE_SPECS[mode].model, evalCount: 0, tokPerSec: null };
   try {
@@ -140,6 +148,9 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
   let answer = '';
   let exitCode = 0;
   let endedWithNewline = true;
+  // Repair tokens go to a terminal as they come; piped stdout keeps the first answer only (the
+  // record and -o get the merged one), since what is already written cannot be taken back.
+  let repairing = false;
   for await (const event of events) {
     seen.push(event);
     switch (event.type) {
@@ -157,9 +168,20 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
       case 'thinking':
         spinner?.update(`${MODE_SPECS[ctx.mode].model}: thinking`);
         break;
+      case 'repair':
+        spinner?.stop();
+        repairing = true;
+        if (!ctx.json) {
+          if (!endedWithNewline && tty) process.stdout.write('\n');
+          endedWithNewline = true;
+          process.stderr.write(`${style.yellow(`repair turn (template ${event.template}): asking for ${event.targets.join(', ')}`)}\n`);
+          if (!tty) process.stderr.write(`${style.dim('stdout keeps the first answer; the saved record gets the repaired one')}\n`);
+        }
+        break;
       case 'token':
         spinner?.stop();
-        answer += event.text;
+        if (repairing && !tty) break;
+        if (!repairing) answer += event.text;
         if (!ctx.json) {
           process.stdout.write(event.text);
           endedWithNewline = event.text.endsWith('\n');
@@ -186,7 +208,7 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
   const artifact = seen.find((e) => e.type === 'artifact');
   if (ctx.output && exitCode === 0) {
     const code = artifact?.type === 'artifact' ? artifact.code : {};
-    await writeFileAtomic(resolve(ctx.output), pickOutput(ctx.output, answer, code));
+    await writeFileAtomic(resolve(ctx.output), pickOutput(ctx.output, artifact?.type === 'artifact' ? artifact.answer : answer, code));
   }
   if (ctx.json) {
     process.stdout.write(`${JSON.stringify(jsonResult(seen, ctx))}\n`);

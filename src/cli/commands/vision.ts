@@ -220,6 +220,9 @@ async function printEvents(events: AsyncIterable<SketchEvent>, ctx: PrintContext
             break;
           case 'thinking':
             break;
+          case 'repair':
+            if (!ctx.json) process.stderr.write(`${style.yellow(`repair turn (template ${event.template}): asking for ${event.targets.join(', ')}`)}\n`);
+            break;
           case 'token':
             spinner?.stop();
             if (item.step === 'describe') description += event.text;
