@@ -6,6 +6,7 @@ import { open, rename, unlink, mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FieldError } from '../core/errors.js';
+import { pauseAt } from './test-pause.js';
 
 export async function writeFileAtomic(path: string, content: string | Uint8Array, options: { exclusive?: boolean } = {}): Promise<void> {
   const dir = dirname(path);
@@ -20,6 +21,7 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
       await handle.close();
     }
     if (options.exclusive) await refuseExisting(path);
+    await pauseAt('atomic:rename');
     await rename(temp, path);
     await syncDir(dir);
   } catch (error) {

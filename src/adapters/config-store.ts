@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { FieldError } from '../core/errors.js';
-import { configDefault, parseConfigValue, validateStoredConfig } from '../core/config-schema.js';
+import { configDefault, keySpec, parseConfigValue, validateStoredConfig } from '../core/config-schema.js';
 import type { ConfigValue } from '../core/config-schema.js';
 
 const PROJECT_NAME = 'field';
@@ -78,7 +78,7 @@ export async function setConfigValue(key: string, raw: string): Promise<ConfigVa
 }
 
 export async function unsetConfigValue(key: string): Promise<void> {
-  parseConfigValue(key, configDefault(key) ?? 'x'); // only known keys; the value is irrelevant here
+  keySpec(key); // only known keys
   const conf = await openConf();
   conf.delete(key);
 }

@@ -57,6 +57,8 @@ export function buildProgram(): Command {
       .option('--no-save', 'stream the answer without writing an artifact')
       .option('-o, --output <path>', 'also write the answer there (.ts/.tsx/.sql get only the extracted code)')
       .option('--json', 'print one JSON object (paths, status, metrics) instead of the answer')
+      .option('--allow-secret <rule>', 'send although this secret rule matched: a known false positive (repeatable)', collect)
+      .option('--redact', 'send with secrets replaced by [REDACTED:<rule>] instead of refusing')
       .addHelpText('after', `\nExit codes: see \`field --help\`.`)
       .action(lazy(async () => (await import('./commands/generate.js')).runGenerate.bind(null, mode)));
   }
@@ -108,6 +110,17 @@ export function buildProgram(): Command {
     .option('-p, --project <name>', 'project code')
     .option('--json', 'print the raw events as JSON')
     .action(lazy(async () => (await import('./commands/sessions.js')).runSessionsShow));
+
+  program
+    .command('recover')
+    .description('partials left by interrupted generations: list them, save them as records, or discard them')
+    .option('-p, --project <name>', 'project code (default: every project)')
+    .option('--promote', 'save each one with text as a record marked partial')
+    .option('--discard', 'delete them (asks first)')
+    .option('-y, --yes', 'discard without asking')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nA partial whose generation is still running is never touched.\n\nExamples:\n  $ field recover\n  $ field recover -p acme --promote\n  $ field recover --discard --yes')
+    .action(lazy(async () => (await import('./commands/recover.js')).runRecover));
 
   const config = program.command('config').description('read and change settings');
   config

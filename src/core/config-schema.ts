@@ -7,6 +7,7 @@ import { FieldError } from './errors.js';
 import { MODES } from './modes.js';
 import { validateProjectName } from './names.js';
 import { normaliseOllamaHost } from './ollama-host.js';
+import { SECRET_RULE_IDS, isSecretRuleId } from './secret-rules.js';
 
 export type ConfigValue = string | number | boolean;
 
@@ -54,6 +55,13 @@ const modelName = (value: unknown, key: string): string => {
   return name;
 };
 
+const secretRules = (value: unknown, key: string): string => {
+  const ids = text(value, key).split(',').map((id) => id.trim()).filter(Boolean);
+  const unknown = ids.filter((id) => !isSecretRuleId(id));
+  if (ids.length === 0 || unknown.length > 0) throw bad(key, value, `comma-separated secret rule ids from: ${SECRET_RULE_IDS.join(', ')}`);
+  return [...new Set(ids)].join(',');
+};
+
 const STATIC_KEYS: Record<string, KeySpec> = {
   ollamaHost: { describe: 'Ollama server URL (default: OLLAMA_HOST, else http://127.0.0.1:11434)', parse: host },
   workRoot: { describe: 'workspace folder (default: FIELD_WORK, else ~/field-work)', parse: text },
@@ -68,6 +76,7 @@ const STATIC_KEYS: Record<string, KeySpec> = {
   'pacing.hotPrompts': { describe: 'prompts in the window before a cooldown', parse: int(1, 1000), default: 20 },
   'pacing.windowMinutes': { describe: 'rolling window for counting prompts', parse: int(1, 1440), default: 30 },
   'pacing.slowdownRatio': { describe: 'tok/s below this share of baseline suggests throttling', parse: ratio, default: 0.75 },
+  'secrets.allow': { describe: 'secret rules never to block on (comma-separated ids; see docs/safety.md)', parse: secretRules },
 };
 
 interface PatternSpec extends KeySpec {

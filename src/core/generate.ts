@@ -17,6 +17,8 @@ import { estimateTokens } from './token-estimate.js';
 import { assertNever } from './assert-never.js';
 import { stamp } from './session-events.js';
 import type { SessionEventBody } from './session-events.js';
+import { screenSecrets } from './secret-gate.js';
+import type { SecretPolicy } from './secret-gate.js';
 import type { ArtifactDraft, ArtifactStore, ChatPort, Clock, FinalMetrics, SessionSink } from './ports.js';
 
 export interface Attachment {
@@ -34,6 +36,8 @@ export interface GenerationInput {
   system: string;
   modelfileSha256: string | null;
   numCtx: number;
+  /** Secrets found in the prompt or attachments block the request unless allowed or redacted. */
+  secrets?: SecretPolicy;
 }
 
 export interface GenerationDeps {
@@ -74,16 +78,29 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
     return;
   }
 
+  const screened = screenSecrets(input.prompt, input.attachments, input.secrets);
+  if (!screened.ok) {
+    await logEvent(deps, { type: 'error', kind: screened.error.kind, message: screened.error.message, path: null });
+    yield { type: 'error', error: screened.error, recordPath: null };
+    return;
+  }
+  input = { ...input, prompt: screened.prompt, attachments: screened.attachments };
+
   const userMessage = composeUserMessage(input.prompt, input.attachments);
   const promptSha = sha256(input.prompt);
   await logEvent(deps, {
-    type: 'prompt', mode: input.mode, model: spec.model, text: input.prompt, sha256: promptSha,
+    type: 'prompt', mode: input.mode, model: spec.model, text: screened.logPrompt, sha256: promptSha,
     inputs: input.attachments.map((a) => a.label), budget: plan,
   });
 
   let draft: ArtifactDraft | null = null;
   try {
-    draft = deps.store ? await deps.store.reserve(spec.folder, slugify(input.prompt)) : null;
+    draft = deps.store
+      ? await deps.store.reserve(spec.folder, slugify(input.prompt), {
+        mode: input.mode, project: input.project, session: deps.session?.id ?? null, prompt_sha256: promptSha,
+        modelfile_sha256: input.modelfileSha256, num_ctx: input.numCtx, started: deps.clock.now().toISOString(),
+      })
+      : null;
   } catch (error) {
     const fieldError = asFieldError(error);
     await logEvent(deps, { type: 'error', kind: fieldError.kind, message: fieldError.message, path: null });
@@ -197,7 +214,7 @@ interface SaveArgs {
   digest: string | null;
 }
 
-const CODE_TARGETS: Record<CodeLang, (name: string, folder: string) => string> = {
+export const CODE_TARGETS: Record<CodeLang, (name: string, folder: string) => string> = {
   ts: (name, folder) => `${folder}/${name}.ts`,
   tsx: (name, folder) => `${folder}/${name}.tsx`,
   sql: (name) => `migrations/${name}.sql`,

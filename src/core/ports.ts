@@ -3,6 +3,7 @@
  * but the Ollama port is always exercised over real HTTP against the fake server.
  */
 import type { SessionEvent } from './session-events.js';
+import type { PartialProvenance } from './recovery.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -55,8 +56,8 @@ export interface ArtifactDraft {
 }
 
 export interface ArtifactStore {
-  /** Reserves the next free version of `<folder>/<slug>` and opens its partial file. */
-  reserve(folder: string, slug: string): Promise<ArtifactDraft>;
+  /** Reserves the next free version of `<folder>/<slug>` and opens its partial file (headed by the provenance). */
+  reserve(folder: string, slug: string, provenance?: PartialProvenance): Promise<ArtifactDraft>;
 }
 
 export interface SessionSink {

@@ -23,6 +23,8 @@ import { formatError } from '../fail.js';
 import { stderrStyle } from '../style.js';
 import { createSpinner } from '../spinner.js';
 import { footerLine, jsonResult } from '../generation-output.js';
+import { secretPolicy } from '../secret-policy.js';
+import { printStartNotes } from '../start-notes.js';
 
 export interface GenerateOptions {
   project?: string;
@@ -30,14 +32,18 @@ export interface GenerateOptions {
   save: boolean;
   output?: string;
   json?: boolean;
+  allowSecret?: string[];
+  redact?: boolean;
 }
 
 export async function runGenerate(mode: Mode, words: string[], opts: GenerateOptions): Promise<number> {
   const env = loadEnvironment();
   const project = validateProjectName(opts.project ?? env.settings.get<string>('defaultProject') ?? 'inbox');
+  const secrets = secretPolicy(opts, env.settings.get<string>('secrets.allow'));
   const { prompt, attachments } = await gatherInput(words, opts.file ?? []);
   const loaded = await loadModelfile(mode, env.workRoot);
   const projectDir = await ensureProject(env.workRoot, project);
+  await printStartNotes({ projectDir, project, ollamaHost: env.ollamaHost });
   const session = await openSession({
     projectDir, project, now: env.clock.now(), gapMs: env.settings.get<number>('session.gapMinutes')! * 60_000, newId: env.newId,
   });
@@ -56,6 +62,7 @@ export async function runGenerate(mode: Mode, words: string[], opts: GenerateOpt
       system: loaded.modelfile.system ?? '',
       modelfileSha256: loaded.sha256,
       numCtx: env.settings.get<number>('budget.numCtx')!,
+      secrets,
     },
     { chat, store: opts.save ? createArtifactStore(projectDir) : null, session, clock: env.clock, newId: env.newId, signal: abort.signal },
   );
