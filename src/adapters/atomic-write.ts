@@ -6,8 +6,9 @@ import { open, rename, unlink, mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FieldError } from '../core/errors.js';
+import { pauseAt } from './test-pause.js';
 
-export async function writeFileAtomic(path: string, content: string | Uint8Array, options: { exclusive?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Uint8Array, options: { exclusive?: boolean; state?: boolean } = {}): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
@@ -20,6 +21,8 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
       await handle.close();
     }
     if (options.exclusive) await refuseExisting(path);
+    // Config-folder state (pacing, calibration) has its own point, so crash tests can aim at the workspace.
+    await pauseAt(options.state ? 'atomic:rename:state' : 'atomic:rename');
     await rename(temp, path);
     await syncDir(dir);
   } catch (error) {

@@ -40,5 +40,5 @@ export async function loadPacingState(path: string): Promise<LoadedPacingState> 
 }
 
 export async function savePacingState(path: string, state: PacingState): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(state)}\n`);
+  await writeFileAtomic(path, `${JSON.stringify(state)}\n`, { state: true });
 }

@@ -62,7 +62,9 @@ export function buildProgram(): Command {
       .option('--json', 'print one JSON object (paths, status, metrics) instead of the answer')
       .option('--fit', 'over budget: trim attachments (last given first) instead of refusing')
       .option('--force', 'run even when the laptop should cool down (see `field status`)')
-      .option('-t, --template <name>', 'check the answer against this template and send its skeleton (see `field templates`)');
+      .option('-t, --template <name>', 'check the answer against this template and send its skeleton (see `field templates`)')
+      .option('--allow-secret <rule>', 'send although this secret rule matched: a known false positive (repeatable)', collect)
+      .option('--redact', 'send with secrets replaced by [REDACTED:<rule>] instead of refusing');
     if (mode === 'wire') {
       command
         .option('--image <path>', 'build from a sketch or photo: field-vision describes it first (repeatable)', collect)
@@ -200,6 +202,17 @@ Exit codes: see \`field --help\`.`)
     .option('-p, --project <name>', 'project code')
     .option('--json', 'print the raw events as JSON')
     .action(lazy(async () => (await import('./commands/sessions.js')).runSessionsShow));
+
+  program
+    .command('recover')
+    .description('partials left by interrupted generations: list them, save them as records, or discard them')
+    .option('-p, --project <name>', 'project code (default: every project)')
+    .option('--promote', 'save each one with text as a record marked partial')
+    .option('--discard', 'delete them (asks first)')
+    .option('-y, --yes', 'discard without asking')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nA partial whose generation is still running is never touched.\n\nExamples:\n  $ field recover\n  $ field recover -p acme --promote\n  $ field recover --discard --yes')
+    .action(lazy(async () => (await import('./commands/recover.js')).runRecover));
 
   const config = program.command('config').description('read and change settings');
   config

@@ -8,6 +8,7 @@ import { MODES } from './modes.js';
 import { HISTORY_STRATEGIES } from './history-fit.js';
 import { validateProjectName } from './names.js';
 import { normaliseOllamaHost } from './ollama-host.js';
+import { SECRET_RULE_IDS, isSecretRuleId } from './secret-rules.js';
 
 export type ConfigValue = string | number | boolean;
 
@@ -60,6 +61,13 @@ const modelName = (value: unknown, key: string): string => {
   return name;
 };
 
+const secretRules = (value: unknown, key: string): string => {
+  const ids = text(value, key).split(',').map((id) => id.trim()).filter(Boolean);
+  const unknown = ids.filter((id) => !isSecretRuleId(id));
+  if (ids.length === 0 || unknown.length > 0) throw bad(key, value, `comma-separated secret rule ids from: ${SECRET_RULE_IDS.join(', ')}`);
+  return [...new Set(ids)].join(',');
+};
+
 const STATIC_KEYS: Record<string, KeySpec> = {
   ollamaHost: { describe: 'Ollama server URL (default: OLLAMA_HOST, else http://127.0.0.1:11434)', parse: host },
   workRoot: { describe: 'workspace folder (default: FIELD_WORK, else ~/field-work)', parse: text },
@@ -81,6 +89,7 @@ const STATIC_KEYS: Record<string, KeySpec> = {
   'pacing.cooldownMinMinutes': { describe: 'shortest cooldown, and the idle time after which a warm laptop counts as rested', parse: int(1, 120), default: 5 },
   'pacing.cooldownMaxMinutes': { describe: 'longest cooldown, after the hottest runs', parse: int(1, 240), default: 10 },
   'pacing.hotCelsius': { describe: 'Linux: hottest thermal zone at which to cool down (warm 10 degrees below)', parse: int(40, 120), default: 90 },
+  'secrets.allow': { describe: 'secret rules never to block on (comma-separated ids; see docs/safety.md)', parse: secretRules },
 };
 
 interface PatternSpec extends KeySpec {

@@ -22,6 +22,7 @@ export const EXIT_CODES = {
   no_vision: 17,
   over_budget: 20,
   thermal: 21,
+  secret: 22,
   io: 30,
   canceled: 130,
 } as const;
@@ -49,6 +50,7 @@ export const EXIT_CODE_MEANINGS: Record<ErrorKind, string> = {
   no_vision: 'the model cannot read images (no vision capability)',
   over_budget: 'the request does not fit the context budget',
   thermal: 'not run: the laptop is cooling down (wait, or use --force)',
+  secret: 'a secret was found in the prompt or an attached file (nothing was sent)',
   io: 'could not write a file (disk full or permissions)',
   canceled: 'canceled by the user (partial kept)',
 };

@@ -32,6 +32,8 @@ import type { CheckOutcome } from './repair.js';
 import { templateInstruction } from './template.js';
 import type { Template } from './template.js';
 import type { ParseTs } from './structure-check.js';
+import { screenSecrets } from './secret-gate.js';
+import type { SecretPolicy } from './secret-gate.js';
 
 /** Shown to the model and recorded in the artifact: a workspace-relative or user-given path, or `stdin`. */
 export type Attachment = AttachmentText;
@@ -73,6 +75,8 @@ export interface GenerationInput {
   pacing?: PacingSnapshot;
   /** Templates the answer is checked against (none: no checks); see core/repair.ts. */
   checks?: { templates: readonly Template[]; repairTurns: number; /** Named with --template: its skeleton is sent. */ explicit: boolean };
+  /** Secrets found in the prompt or attachments block the request unless allowed or redacted. */
+  secrets?: SecretPolicy;
 }
 
 export interface GenerationDeps {
@@ -95,6 +99,15 @@ export function sha256(text: string): string {
 export async function* generate(input: GenerationInput, deps: GenerationDeps): AsyncGenerator<GenerationEvent> {
   const spec = MODE_SPECS[input.mode];
   const images = input.images ?? [];
+  // Secrets are screened first: a blocked prompt is never counted, logged in clear or sent.
+  const screened = screenSecrets(input.prompt, input.attachments, input.secrets);
+  if (!screened.ok) {
+    await logEvent(deps, { type: 'error', kind: screened.error.kind, message: screened.error.message, path: null });
+    yield { type: 'error', error: screened.error, recordPath: null };
+    return;
+  }
+  input = { ...input, prompt: screened.prompt, attachments: screened.attachments };
+  const logPrompt = screened.logPrompt;
   const { request, plan, fit, notice, counter } = await planRequest(input, deps);
   yield { type: 'budget', plan, fit, notice };
   if (!plan.fits) {
@@ -107,14 +120,19 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
   const userMessage = composeUserMessage(request.prompt, request.attachments);
   const promptSha = sha256(input.prompt);
   await logEvent(deps, {
-    type: 'prompt', mode: input.mode, model: spec.model, text: input.prompt, sha256: promptSha,
+    type: 'prompt', mode: input.mode, model: spec.model, text: logPrompt, sha256: promptSha,
     inputs: [...images.map((i) => i.snapshotPath ?? i.label), ...input.attachments.map((a) => a.label)], budget: plan,
     ...(fit.length ? { fit } : {}), ...(notice ? { notice } : {}), ...(input.pacing ? { pacing: input.pacing } : {}),
   });
 
   let draft: ArtifactDraft | null = null;
   try {
-    draft = deps.store ? await deps.store.reserve(spec.folder, slugify(input.prompt)) : null;
+    draft = deps.store
+      ? await deps.store.reserve(spec.folder, slugify(input.prompt), {
+        mode: input.mode, project: input.project, session: deps.session?.id ?? null, prompt_sha256: promptSha,
+        modelfile_sha256: input.modelfileSha256, num_ctx: input.numCtx, started: deps.clock.now().toISOString(),
+      })
+      : null;
   } catch (error) {
     const fieldError = asFieldError(error);
     await logEvent(deps, { type: 'error', kind: fieldError.kind, message: fieldError.message, path: null });
@@ -255,7 +273,7 @@ interface SaveArgs {
   checked: CheckOutcome | null;
 }
 
-const CODE_TARGETS: Record<CodeLang, (name: string, folder: string) => string> = {
+export const CODE_TARGETS: Record<CodeLang, (name: string, folder: string) => string> = {
   ts: (name, folder) => `${folder}/${name}.ts`,
   tsx: (name, folder) => `${folder}/${name}.tsx`,
   sql: (name) => `migrations/${name}.sql`,

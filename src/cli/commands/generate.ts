@@ -29,6 +29,8 @@ import { pacingGate, pacingRuntime, recordPacingRun } from '../pacing-gate.js';
 import type { RunResult } from '../pacing-gate.js';
 import type { PacingSnapshot } from '../../core/pacing-snapshot.js';
 import { stamp } from '../../core/session-events.js';
+import { secretPolicy } from '../secret-policy.js';
+import { printStartNotes } from '../start-notes.js';
 
 export interface GenerateOptions {
   project?: string;
@@ -44,6 +46,8 @@ export interface GenerateOptions {
   /** Run even when pacing says the laptop must cool down. */
   force?: boolean;
   template?: string;
+  allowSecret?: string[];
+  redact?: boolean;
 }
 
 export async function runGenerate(mode: Mode, words: string[], opts: GenerateOptions): Promise<number> {
@@ -56,10 +60,12 @@ export async function runGenerate(mode: Mode, words: string[], opts: GenerateOpt
   }
   const env = loadEnvironment();
   const project = validateProjectName(opts.project ?? env.settings.get<string>('defaultProject') ?? 'inbox');
+  const secrets = secretPolicy(opts, env.settings.get<string>('secrets.allow'));
   const { prompt, attachments } = await gatherInput(words, opts.file ?? []);
   const settings = await modeSettings(env, mode);
   const templates = await templatesForMode(mode, opts.template, env.workRoot);
   const projectDir = await ensureProject(env.workRoot, project);
+  await printStartNotes({ projectDir, project, ollamaHost: env.ollamaHost });
   const session = await openSession({
     projectDir, project, now: env.clock.now(), gapMs: env.settings.get<number>('session.gapMinutes')! * 60_000, newId: env.newId,
   });
@@ -91,6 +97,7 @@ export async function runGenerate(mode: Mode, words: string[], opts: GenerateOpt
       reserveOutput: settings.reserveOutput,
       fit: Boolean(opts.fit),
       pacing: gate.snapshot,
+      secrets,
       checks: { templates, repairTurns: env.settings.get<number>('checks.repairTurns')!, explicit: opts.template !== undefined },
     },
     {
