@@ -17,6 +17,7 @@ export const EXIT_CODES = {
   stream_broken: 15,
   stall: 16,
   over_budget: 20,
+  secret: 22,
   io: 30,
   canceled: 130,
 } as const;
@@ -39,6 +40,7 @@ export const EXIT_CODE_MEANINGS: Record<ErrorKind, string> = {
   stream_broken: 'the answer stream broke mid-way (partial kept)',
   stall: 'no data from Ollama within the stall timeout (partial kept)',
   over_budget: 'the request does not fit the context budget',
+  secret: 'a secret was found in the prompt or an attached file (nothing was sent)',
   io: 'could not write a file (disk full or permissions)',
   canceled: 'canceled by the user (partial kept)',
 };
