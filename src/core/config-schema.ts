@@ -8,6 +8,7 @@ import { MODES } from './modes.js';
 import { HISTORY_STRATEGIES } from './history-fit.js';
 import { validateProjectName } from './names.js';
 import { normaliseOllamaHost } from './ollama-host.js';
+import { safeRelativePath } from './lab-target.js';
 
 export type ConfigValue = string | number | boolean;
 
@@ -60,6 +61,12 @@ const modelName = (value: unknown, key: string): string => {
   return name;
 };
 
+const importDir = (value: unknown, key: string): string => {
+  const safe = safeRelativePath(text(value, key));
+  if (!safe) throw bad(key, value, 'a folder inside the lab repository: a relative path without ..');
+  return safe;
+};
+
 const STATIC_KEYS: Record<string, KeySpec> = {
   ollamaHost: { describe: 'Ollama server URL (default: OLLAMA_HOST, else http://127.0.0.1:11434)', parse: host },
   workRoot: { describe: 'workspace folder (default: FIELD_WORK, else ~/field-work)', parse: text },
@@ -90,6 +97,10 @@ const PATTERN_KEYS: PatternSpec[] = [
   },
   {
     pattern: /^labRepos\.([a-z0-9][a-z0-9-]{0,31})$/, example: 'labRepos.<project>', describe: 'lab repository checkout for a project', parse: text,
+  },
+  {
+    pattern: /^labImport\.([a-z0-9][a-z0-9-]{0,31})$/, example: 'labImport.<project>',
+    describe: 'import folder inside the lab repository (default field-import/<project>)', parse: importDir,
   },
 ];
 

@@ -18,6 +18,7 @@ export const EXIT_CODES = {
   stall: 16,
   over_budget: 20,
   secret: 22,
+  lab_repo: 24,
   io: 30,
   canceled: 130,
 } as const;
@@ -41,6 +42,7 @@ export const EXIT_CODE_MEANINGS: Record<ErrorKind, string> = {
   stall: 'no data from Ollama within the stall timeout (partial kept)',
   over_budget: 'the request does not fit the context budget',
   secret: 'a secret was found in the prompt or an attached file (nothing was sent)',
+  lab_repo: 'the lab repository cannot take the import (missing, not a git checkout, uncommitted changes, git failed)',
   io: 'could not write a file (disk full or permissions)',
   canceled: 'canceled by the user (partial kept)',
 };
