@@ -60,8 +60,13 @@ export async function readProjectArtifacts(projectDir: string): Promise<SourceAr
   return read.filter((a): a is SourceArtifact => a !== null);
 }
 
-/** Every project folder name under the workspace root. */
+/** Project folders under the workspace root: a valid name and at least one of the project's folders. */
 export async function listProjects(workRoot: string): Promise<string[]> {
   const entries = await readdir(workRoot, { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory() && /^[a-z0-9][a-z0-9-]{0,31}$/.test(e.name)).map((e) => e.name).sort();
+  const named = entries.filter((e) => e.isDirectory() && /^[a-z0-9][a-z0-9-]{0,31}$/.test(e.name)).map((e) => e.name).sort();
+  const flags = await Promise.all(named.map(async (name) => {
+    const inside = await readdir(join(workRoot, name)).catch(() => [] as string[]);
+    return inside.some((f) => (PROJECT_FOLDERS as readonly string[]).includes(f));
+  }));
+  return named.filter((_, i) => flags[i]);
 }

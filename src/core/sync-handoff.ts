@@ -118,7 +118,9 @@ export function renderHandoff(input: HandoffInput): string {
     const cut = a.meta.status !== 'complete' ? ` It is ${a.meta.status}: read to the end before relying on it.` : '';
     out.push(`- ${lab(a.recordPath)}: ${checks.length > 0 ? `check ${checks.join(', ')}.` : 'read it through.'}${cut}`);
     for (const f of a.files.filter((x) => x.role === 'code' && input.written.has(x.path))) {
-      out.push(`- ${lab(f.path)}: imports and APIs exist in this repo, error handling is complete, it matches the reference patterns.`);
+      out.push(isSql(f.path)
+        ? `- ${lab(f.path)}: the schema fits the lab's data model (8K of context cannot hold all of it) and the migration number is free.`
+        : `- ${lab(f.path)}: imports and APIs exist in this repo, error handling is complete, it matches the reference patterns.`);
     }
   }
 
@@ -127,7 +129,7 @@ export function renderHandoff(input: HandoffInput): string {
   for (const [model, group] of byModel(done)) {
     const a = group[0]!.meta;
     const temp = a.temperature !== null ? `, temperature ${a.temperature}` : '';
-    out.push(`- Drafted with ${model}${a.baseModel ? ` (${a.baseModel}${temp})` : ''} for ${plural(group.length, `${a.type} draft`)}: the field mode for this kind of output.`);
+    out.push(`- Drafted with ${model}${a.baseModel ? ` (${a.baseModel}${temp})` : ''} for ${plural(group.length, `${a.type} draft`)}: ${MODE_RATIONALE[a.type] ?? 'the field mode for this kind of output'}.`);
   }
   if (skipped.length > 0) out.push(`- Left out ${plural(skipped.length, 'artifact')}: incomplete drafts are imported only with \`--include-partial\`, and records with broken links never.`);
   if (input.allowSecrets.length > 0) out.push(`- Secret rules allowed for this export: ${input.allowSecrets.map((r) => `\`${r}\``).join(', ')}: declared not secrets by the person who ran the sync.`);
@@ -163,15 +165,17 @@ function openQuestions(done: readonly PlannedArtifact[], input: HandoffInput, la
   const q: string[] = [];
   for (const a of done) {
     const rec = lab(a.recordPath);
+    const written = a.files.filter((f: PlannedFile) => f.role === 'code' && input.written.has(f.path));
+    const code = written.filter((f) => !isSql(f.path));
     for (const r of a.meta.review) {
       if (r === 'kill_criteria') q.push(`- [ ] Kill Criteria in ${rec}: would these signals really stop the project?`);
       else if (r === 'acceptance_criteria') q.push(`- [ ] Acceptance Criteria in ${rec}: is every item testable as written?`);
-      else if (r === 'imports') {
-        const code = a.files.filter((f: PlannedFile) => f.role === 'code' && input.written.has(f.path));
-        for (const f of code) q.push(`- [ ] Imports in ${lab(f.path)}: do these modules and APIs exist in this repo?`);
-      } else if (r === 'decision') q.push(`- [ ] The decision in ${rec}: does it hold against constraints the 8K context could not see?`);
+      else if (r === 'imports') for (const f of code) q.push(`- [ ] Imports in ${lab(f.path)}: do these modules and APIs exist in this repo?`);
+      else if (r === 'error_handling') for (const f of code) q.push(`- [ ] Error handling in ${lab(f.path)}: is every failure path answered?`);
+      else if (r === 'decision') q.push(`- [ ] The decision in ${rec}: does it hold against constraints the 8K context could not see?`);
       else q.push(`- [ ] ${capitalise(reviewWords(r))} in ${rec}: checked?`);
     }
+    for (const f of written.filter((x) => isSql(x.path))) q.push(`- [ ] Schema in ${lab(f.path)}: does it fit the lab's data model, and is its migration number free?`);
     if (a.meta.status !== 'complete') q.push(`- [ ] ${rec} is ${a.meta.status}: is the missing part needed, or should it be regenerated?`);
   }
   return q;
@@ -190,6 +194,18 @@ function byModel(done: readonly PlannedArtifact[]): Map<string, PlannedArtifact[
 function priority(a: PlannedArtifact): number {
   return ['prd', 'arch', 'code', 'wire', 'doc', 'vision'].indexOf(a.meta.type) + (a.meta.status === 'complete' ? 0 : 10);
 }
+
+const isSql = (path: string): boolean => path.endsWith('.sql');
+
+/** Why each mode's model drafted what it drafted, and what that means for review (from the field article). */
+const MODE_RATIONALE: Record<string, string> = {
+  prd: 'structured documents are what 8B models do best; the kill and acceptance criteria still need human judgment',
+  code: 'runs cold for convention-following TypeScript; import paths and cross-file dependencies are what it gets wrong',
+  wire: 'a React and Tailwind starting point from a screen description; the state logic needs a second look',
+  arch: 'reasons before deciding; its reasoning is kept beside the record in the .thinking.md file',
+  doc: 'ADRs, runbooks and API docs in the lab conventions',
+  vision: 'a description of a photo or sketch; check it against the original',
+};
 
 const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 

@@ -86,7 +86,7 @@ async function activitySection(ctx: ReportContext): Promise<ReportSection> {
     text.push('  no prompts in this window');
     return { key: 'activity', json: a, text };
   }
-  text.push(`  ${a.sessions} sessions, ${a.prompts} prompts, ${a.artifacts} artifacts: ${fmt(a.perSession.mean)} per session (median ${fmt(a.perSession.median)}, max ${a.perSession.max})`);
+  text.push(`  ${plural(a.sessions, 'session')}, ${plural(a.prompts, 'prompt')}, ${plural(a.artifacts, 'artifact')}: ${fmt(a.perSession.mean)} per session (median ${fmt(a.perSession.median)}, max ${a.perSession.max})`);
   for (const [mode, statuses] of Object.entries(a.byMode).sort(([x], [y]) => x.localeCompare(y))) {
     const total = Object.values(statuses).reduce((s, n) => s + n, 0);
     text.push(`  ${mode.padEnd(7)} ${String(total).padStart(4)}  ${Object.entries(statuses).map(([st, n]) => `${st} ${n}`).join(', ')}`);
@@ -177,5 +177,6 @@ function verdictSection(survival: SurvivalJson): ReportSection {
   return { key: 'verdict', json: v, text: [`Verdict (kill line ${v.killLine * 100}% of synced code surviving): ${v.text}`] };
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 const fmt = (x: number | null): string => (x === null ? '-' : String(x));
