@@ -4,11 +4,12 @@
  * allowed ones, so a typo never becomes a silent default.
  */
 import { FieldError } from './errors.js';
+import { safeRelativePath } from './lab-target.js';
 import { MODES } from './modes.js';
 import { HISTORY_STRATEGIES } from './history-fit.js';
 import { validateProjectName } from './names.js';
 import { normaliseOllamaHost } from './ollama-host.js';
-import { safeRelativePath } from './lab-target.js';
+import { SECRET_RULE_IDS, isSecretRuleId } from './secret-rules.js';
 
 export type ConfigValue = string | number | boolean;
 
@@ -47,6 +48,12 @@ const oneOf = (allowed: readonly string[]) => (value: unknown, key: string): str
 
 const host = (value: unknown, key: string): string => normaliseOllamaHost(text(value, key));
 
+const importDir = (value: unknown, key: string): string => {
+  const safe = safeRelativePath(text(value, key));
+  if (!safe) throw bad(key, value, 'a folder inside the lab repository: a relative path without ..');
+  return safe;
+};
+
 const project = (value: unknown, key: string): string => {
   try {
     return validateProjectName(text(value, key));
@@ -61,10 +68,11 @@ const modelName = (value: unknown, key: string): string => {
   return name;
 };
 
-const importDir = (value: unknown, key: string): string => {
-  const safe = safeRelativePath(text(value, key));
-  if (!safe) throw bad(key, value, 'a folder inside the lab repository: a relative path without ..');
-  return safe;
+const secretRules = (value: unknown, key: string): string => {
+  const ids = text(value, key).split(',').map((id) => id.trim()).filter(Boolean);
+  const unknown = ids.filter((id) => !isSecretRuleId(id));
+  if (ids.length === 0 || unknown.length > 0) throw bad(key, value, `comma-separated secret rule ids from: ${SECRET_RULE_IDS.join(', ')}`);
+  return [...new Set(ids)].join(',');
 };
 
 const STATIC_KEYS: Record<string, KeySpec> = {
@@ -82,6 +90,7 @@ const STATIC_KEYS: Record<string, KeySpec> = {
   'pacing.hotPrompts': { describe: 'prompts in the window before a cooldown', parse: int(1, 1000), default: 20 },
   'pacing.windowMinutes': { describe: 'rolling window for counting prompts', parse: int(1, 1440), default: 30 },
   'pacing.slowdownRatio': { describe: 'tok/s below this share of baseline suggests throttling', parse: ratio, default: 0.75 },
+  'secrets.allow': { describe: 'secret rules never to block on (comma-separated ids; see docs/safety.md)', parse: secretRules },
 };
 
 interface PatternSpec extends KeySpec {

@@ -47,7 +47,9 @@ export interface SyncOptions {
 export async function runSync(opts: SyncOptions): Promise<number> {
   const env = loadEnvironment();
   const project = validateProjectName(opts.project ?? env.settings.get<string>('defaultProject') ?? 'inbox');
-  const allow = parseAllow(opts.allowSecret ?? []);
+  // The same allow list as generation: config secrets.allow, plus --allow-secret for this run.
+  const configured = (env.settings.get<string>('secrets.allow') ?? '').split(',').filter(Boolean);
+  const allow = [...new Set([...configured, ...parseAllow(opts.allowSecret ?? [])])];
   const projectDir = join(env.workRoot, project);
   if (!(await stat(projectDir).then((s) => s.isDirectory(), () => false))) {
     throw new FieldError('bad_input', `no project ${project} in the workspace ${env.workRoot}`, {
@@ -72,7 +74,7 @@ export async function runSync(opts: SyncOptions): Promise<number> {
   if (!apply && changes > 0 && !opts.dryRun && !opts.json && process.stdin.isTTY) {
     apply = await confirm(`Copy ${plural(plan.writes.length, 'file')} into ${target.importDir}/${branch ? ` and commit on ${branch}` : ''}? [y/N] `);
   } else if (!apply && changes > 0 && !opts.json) {
-    process.stderr.write(`Plan only: nothing copied. Run \`${commandLine(project, opts, allow)}\` to apply it.\n`);
+    process.stderr.write(`Plan only: nothing copied. Run \`${commandLine(project, opts, opts.allowSecret ?? [])}\` to apply it.\n`);
   }
 
   let result: (ApplyResult & { sync: string; branch: string | null; commit: string | null }) | null = null;
@@ -81,7 +83,7 @@ export async function runSync(opts: SyncOptions): Promise<number> {
     const sessions = await sessionDigests(projectDir, plan);
     const handoffBase = (written: ReadonlySet<string>): HandoffInput => ({
       project, syncId, at: now, importDir: target.importDir, artifacts: plan.artifacts, written, sessions: sessions.stats,
-      prompts: sessions.prompts, branch, scanned: plan.scanned, allowSecrets: allow, command: commandLine(project, opts, allow),
+      prompts: sessions.prompts, branch, scanned: plan.scanned, allowSecrets: allow, command: commandLine(project, opts, opts.allowSecret ?? []),
     });
     let written: ReadonlySet<string> = new Set();
     const applied = await applySync({
