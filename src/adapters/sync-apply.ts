@@ -5,12 +5,12 @@
  * in the lab between plan and apply is kept and reported, never overwritten.
  */
 import { join } from 'node:path';
-import { FieldError } from '../core/errors.js';
 import { recordSync, renderManifest, MANIFEST_FILE } from '../core/sync-manifest.js';
 import type { SyncManifest } from '../core/sync-manifest.js';
 import type { PlannedArtifact, SyncPlan } from '../core/sync-plan.js';
 import { updateLab } from '../core/lab-mark.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { writeFilesAtomic } from './atomic-batch.js';
 import { hashFile } from './lab-repo.js';
 import type { LabTarget } from './lab-repo.js';
 import { mapLimit, readTextOrNull } from './workspace-artifacts.js';
@@ -41,23 +41,16 @@ export interface ApplyResult {
 export async function applySync(input: ApplyInput): Promise<ApplyResult> {
   const { target, plan } = input;
   const raced: ApplyResult['raced'] = [];
-  const results = await mapLimit(plan.writes, 16, async (f) => {
-    const path = join(target.importRoot, f.path);
-    if ((await hashFile(path)) !== f.labSha256) {
-      raced.push({ path: f.path, note: 'changed in the lab while the sync ran (kept)' });
-      return null;
-    }
-    try {
-      await writeFileAtomic(path, f.content, { exclusive: f.labSha256 === null });
-    } catch (error) {
-      if (error instanceof FieldError && /refusing to overwrite/.test(error.message)) {
-        raced.push({ path: f.path, note: 'created in the lab while the sync ran (kept)' });
-        return null;
-      }
-      throw error;
-    }
-    return f.path;
+  const current = await mapLimit(plan.writes, 32, (f) => hashFile(join(target.importRoot, f.path)));
+  const ready = plan.writes.filter((f, i) => {
+    if (current[i] === f.labSha256) return true;
+    raced.push({ path: f.path, note: 'changed in the lab while the sync ran (kept)' });
+    return false;
   });
+  const batch = await writeFilesAtomic(ready.map((f) => ({ path: join(target.importRoot, f.path), content: f.content, exclusive: f.labSha256 === null })));
+  const refused = new Set(batch.refused);
+  for (const f of ready) if (refused.has(join(target.importRoot, f.path))) raced.push({ path: f.path, note: 'created in the lab while the sync ran (kept)' });
+  const results = ready.map((f) => (refused.has(join(target.importRoot, f.path)) ? null : f.path));
   const written = results.filter((p): p is string => p !== null);
   const writtenSet = new Set(written);
   const adopted = plan.adopts.map((f) => f.path);
@@ -82,16 +75,21 @@ export async function applySync(input: ApplyInput): Promise<ApplyResult> {
 /** Records say where they went (`lab.synced`, `lab.path`, `lab.sync`); their sync identity ignores `lab`. */
 async function stampRecords(input: ApplyInput, artifacts: readonly PlannedArtifact[]): Promise<string[]> {
   const warnings: string[] = [];
-  await mapLimit(artifacts, 16, async (a) => {
+  const stamped = await mapLimit(artifacts, 32, async (a) => {
     const path = join(input.projectDir, a.recordPath);
     try {
       const text = await readTextOrNull(path);
-      if (text === null) return;
-      const stamped = updateLab(text, { synced: input.at.toISOString(), path: `${input.target.importDir}/${a.recordPath}`, sync: input.syncId });
-      await writeFileAtomic(path, stamped);
+      if (text === null) return null;
+      return { path, content: updateLab(text, { synced: input.at.toISOString(), path: `${input.target.importDir}/${a.recordPath}`, sync: input.syncId }) };
     } catch (error) {
       warnings.push(`${a.recordPath}: not stamped with the sync (${error instanceof Error ? error.message : String(error)})`);
+      return null;
     }
   });
+  try {
+    await writeFilesAtomic(stamped.filter((x): x is { path: string; content: string } => x !== null));
+  } catch (error) {
+    warnings.push(`workspace records not stamped with the sync (${error instanceof Error ? error.message : String(error)})`);
+  }
   return warnings;
 }
