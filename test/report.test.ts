@@ -260,5 +260,8 @@ describe('field report on a scripted lab history', () => {
     const to = await runField(['report', '--to', dirname(repo)], { env });
     expect(to.code).toBe(2);
     expect(to.stderr).toContain('--to needs --project');
+    const dirOnly = await runField(['report', '--import-dir', 'x'], { env });
+    expect(dirOnly.code).toBe(2);
+    expect(dirOnly.stderr).toContain('--import-dir needs --project');
   });
 });

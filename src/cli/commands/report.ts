@@ -54,7 +54,9 @@ export async function runReport(opts: ReportOptions): Promise<number> {
   const env = loadEnvironment();
   const now = env.clock.now();
   const window = parseSince(opts.since ?? DEFAULT_SINCE, now);
-  if (opts.to && !opts.project) throw new FieldError('usage', '--to needs --project', { fix: 'name the project whose lab repo --to is, e.g. -p acme --to ../acme' });
+  if ((opts.to || opts.importDir) && !opts.project) {
+    throw new FieldError('usage', `${opts.to ? '--to' : '--import-dir'} needs --project`, { fix: 'name the project whose lab repo it is, e.g. -p acme --to ../acme' });
+  }
   const projects = opts.project ? [validateProjectName(opts.project)] : await listProjects(env.workRoot);
   const ctx: ReportContext = { env, now, window, projects, opts, style: stdoutStyle(), syncedIds: new Set() };
 
