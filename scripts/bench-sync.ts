@@ -39,7 +39,7 @@ function frontmatter(i: number, type: ArtifactFrontmatter['type'], files: string
     params: { temperature: 0.5, num_ctx: 8192, num_predict: 2048 }, prompt_sha256: 'x', inputs: [],
     tokens: { prompt: 500, output: 1200, thinking: 0, budget: 8192, counter: 'estimate' },
     timing: { load_ms: 0, first_token_ms: 300, total_ms: 50_000, tok_per_s: 24 },
-    thermal: { level: 'nominal', prompts_in_window: 3, on_battery: true }, files, content_sha256: 'x', review: [], quality: null, lab: null,
+    thermal: { level: 'cool', prompts_in_window: 3, on_battery: true, pressure: 0, celsius: null, baseline_tok_per_s: 24, ratio: 1, recent_ratio: 1, forced: false }, files, content_sha256: 'x', review: [], quality: null, lab: null,
   };
 }
 

@@ -137,7 +137,7 @@ describe('field report on a scripted lab history', () => {
   const report = async (args: string[] = []): Promise<{ r: RunResult; out: ReportJson }> => {
     const r = await runField(['report', '--since', 'all', '--json', ...args], { env });
     expect(r.code, r.stderr).toBe(0);
-    return { r, out: JSON.parse(r.stdout) as ReportJson };
+    return { r, out: (JSON.parse(r.stdout) as { sections: ReportJson }).sections };
   };
 
   beforeAll(async () => {
@@ -200,7 +200,7 @@ describe('field report on a scripted lab history', () => {
     expect(text.stdout).toMatch(new RegExp(` 70%  pilot/${gen.kept!.files[0]}  14 of 20 lines, renamed to src/routes/alpha\\.ts, synced 0d ago`));
     expect(text.stdout).toMatch(/ {2}0% {2}pilot\/.*beta.*10 lines, present/);
     expect(text.stdout).toContain('total: 47% of 30 lines in 2 files (median file 35%)');
-    expect(text.stdout).toMatch(/Verdict \(kill line 50% of synced code surviving\): not enough data: 2 files, 30 lines measured/);
+    expect(text.stdout).toMatch(/Verdict \(kill line: 50% of synced code surviving\)\nnot enough data: 2 files, 30 lines measured/);
   });
 
   it('a file the lab deletes survives 0%', async () => {
@@ -249,13 +249,13 @@ describe('field report on a scripted lab history', () => {
     const future = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const { out } = await (async () => {
       const r = await runField(['report', '--since', future, '--json'], { env });
-      return { out: JSON.parse(r.stdout) as ReportJson };
+      return { out: (JSON.parse(r.stdout) as { sections: ReportJson }).sections };
     })();
     expect(out.activity.artifacts).toBe(0);
     expect(out.survival.files).toEqual([]);
     expect(out.verdict.status).toBe('not_enough_data');
     const bad = await runField(['report', '--since', 'fortnight'], { env });
-    expect(bad.code).toBe(2);
+    expect(bad.code).toBe(3);
     expectCleanError(bad);
     const to = await runField(['report', '--to', dirname(repo)], { env });
     expect(to.code).toBe(2);

@@ -27,7 +27,7 @@ function frontmatter(over: Partial<ArtifactFrontmatter> & { id: string; type: Ar
     params: { temperature: 0.3, num_ctx: 8192, num_predict: 2048 }, prompt_sha256: 'x', inputs: [],
     tokens: { prompt: 100, output: 400, thinking: 0, budget: 8192, counter: 'estimate' },
     timing: { load_ms: 0, first_token_ms: 100, total_ms: 1000, tok_per_s: 24.5 },
-    thermal: { level: 'unknown', prompts_in_window: null, on_battery: null },
+    thermal: { level: 'unknown', prompts_in_window: null, on_battery: null, pressure: null, celsius: null, baseline_tok_per_s: null, ratio: null, recent_ratio: null, forced: false },
     files: [], content_sha256: 'x', review: [], quality: null, lab: null,
     ...over,
   };

@@ -4,7 +4,7 @@
  * by the reader. The markdown log is rendered when a session ends.
  */
 import { appendFile, mkdir, open, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { decideSession } from '../core/session-policy.js';
 import type { SessionSummary } from '../core/session-policy.js';
@@ -13,6 +13,7 @@ import type { EndReason, SessionEvent } from '../core/session-events.js';
 import { renderSessionMarkdown } from '../core/session-markdown.js';
 import type { SessionSink } from '../core/ports.js';
 import { ioError, writeFileAtomic } from './atomic-write.js';
+import { loadTemplate } from './template-files.js';
 
 export interface OpenSessionOptions {
   projectDir: string;
@@ -69,7 +70,9 @@ function sessionSink(dir: string, id: string): SessionSink {
 export async function endSession(dir: string, id: string, status: 'ended' | 'abandoned', reason: EndReason, now: Date): Promise<void> {
   await sessionSink(dir, id).append(stamp(now, { type: 'session_end', status, end_reason: reason }));
   const events = await readSession(dir, id);
-  await writeFileAtomic(join(dir, `${id}.md`), renderSessionMarkdown(id, events));
+  // <workRoot>/<project>/sessions: a workspace session-log template wins over the shipped one.
+  const template = await loadTemplate('session-log', dirname(dirname(dir)));
+  await writeFileAtomic(join(dir, `${id}.md`), renderSessionMarkdown(id, events, template));
 }
 
 export async function readSession(dir: string, id: string): Promise<SessionEvent[]> {

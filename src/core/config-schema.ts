@@ -86,10 +86,16 @@ const STATIC_KEYS: Record<string, KeySpec> = {
   'ollama.stallSeconds': { describe: 'give up when no data arrives for this long mid-answer', parse: int(1, 3600), default: 60 },
   'ollama.firstTokenSeconds': { describe: 'give up when the first token takes longer (model load included)', parse: int(1, 7200), default: 300 },
   'ollama.busyRetries': { describe: 'retries when Ollama answers 503 busy (waits double, with jitter)', parse: int(0, 10), default: 3 },
+  'checks.repairTurns': { describe: 'repair turns asked for when an answer fails its template checks (0 = record only)', parse: int(0, 3), default: 1 },
   'pacing.warnPrompts': { describe: 'prompts in the window before a warm warning', parse: int(1, 1000), default: 15 },
   'pacing.hotPrompts': { describe: 'prompts in the window before a cooldown', parse: int(1, 1000), default: 20 },
-  'pacing.windowMinutes': { describe: 'rolling window for counting prompts', parse: int(1, 1440), default: 30 },
+  'pacing.windowMinutes': { describe: 'rolling window for counting prompts (a 5-minute break empties it sooner)', parse: int(1, 1440), default: 60 },
   'pacing.slowdownRatio': { describe: 'tok/s below this share of baseline suggests throttling', parse: ratio, default: 0.75 },
+  'pacing.slowdownRuns': { describe: 'slow runs in a row (below slowdownRatio) before a cooldown', parse: int(1, 10), default: 2 },
+  'pacing.batteryRatio': { describe: 'on battery, warnPrompts and hotPrompts are multiplied by this', parse: ratio, default: 0.75 },
+  'pacing.cooldownMinMinutes': { describe: 'shortest cooldown, and the idle time after which a warm laptop counts as rested', parse: int(1, 120), default: 5 },
+  'pacing.cooldownMaxMinutes': { describe: 'longest cooldown, after the hottest runs', parse: int(1, 240), default: 10 },
+  'pacing.hotCelsius': { describe: 'Linux: hottest thermal zone at which to cool down (warm 10 degrees below)', parse: int(40, 120), default: 90 },
   'secrets.allow': { describe: 'secret rules never to block on (comma-separated ids; see docs/safety.md)', parse: secretRules },
 };
 

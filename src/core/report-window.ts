@@ -22,7 +22,7 @@ export function parseSince(value: string, now: Date): ReportWindow {
     const at = new Date(value.trim());
     if (!Number.isNaN(at.getTime())) return { since: at, until: now, label: `since ${value.trim()}` };
   }
-  throw new FieldError('usage', `invalid --since ${JSON.stringify(value)}`, { fix: 'use a span like 14d, 36h or 2w, a date like 2026-11-01, or all' });
+  throw new FieldError('bad_input', `invalid --since ${JSON.stringify(value)}`, { fix: 'use a span like 14d, 36h or 2w, a date like 2026-11-01, or all' });
 }
 
 export function inWindow(iso: string | null | undefined, w: ReportWindow): boolean {

@@ -3,6 +3,7 @@
  * piped stdout gets the answer text only; status, footer and errors go to stderr.
  */
 import { extname, resolve } from 'node:path';
+import { FieldError } from '../../core/errors.js';
 import { generate } from '../../core/generate.js';
 import type { GenerationEvent } from '../../core/generation-events.js';
 import { MODE_SPECS } from '../../core/modes.js';
@@ -16,12 +17,18 @@ import { openSession } from '../../adapters/session-store.js';
 import { ensureProject } from '../../adapters/workspace.js';
 import { createCounters } from '../../adapters/token-counting.js';
 import { configDir } from '../../adapters/config-store.js';
+import { templatesForMode } from '../../adapters/template-files.js';
+import { loadTypeScriptSyntax } from '../../adapters/typescript-syntax.js';
 import { writeFileAtomic } from '../../adapters/atomic-write.js';
 import { gatherInput, modeSettings } from '../mode-request.js';
 import { formatError } from '../fail.js';
 import { stderrStyle } from '../style.js';
 import { createSpinner } from '../spinner.js';
 import { footerLine, jsonResult } from '../generation-output.js';
+import { pacingGate, pacingRuntime, recordPacingRun } from '../pacing-gate.js';
+import type { RunResult } from '../pacing-gate.js';
+import type { PacingSnapshot } from '../../core/pacing-snapshot.js';
+import { stamp } from '../../core/session-events.js';
 
 export interface GenerateOptions {
   project?: string;
@@ -30,16 +37,40 @@ export interface GenerateOptions {
   output?: string;
   json?: boolean;
   fit?: boolean;
+  /** wire only: build from a sketch (the vision step runs first). */
+  image?: string[];
+  snap?: boolean;
+  sketch?: boolean;
+  /** Run even when pacing says the laptop must cool down. */
+  force?: boolean;
+  template?: string;
 }
 
 export async function runGenerate(mode: Mode, words: string[], opts: GenerateOptions): Promise<number> {
+  if (opts.sketch && !opts.image?.length && !opts.snap) {
+    throw new FieldError('usage', '--sketch needs an image', { fix: 'add --image <path> or --snap' });
+  }
+  if (mode === 'wire' && (opts.image?.length || opts.snap)) {
+    const { runVision } = await import('./vision.js');
+    return runVision(words, { ...opts, images: opts.image ?? [], component: true });
+  }
   const env = loadEnvironment();
   const project = validateProjectName(opts.project ?? env.settings.get<string>('defaultProject') ?? 'inbox');
   const { prompt, attachments } = await gatherInput(words, opts.file ?? []);
   const settings = await modeSettings(env, mode);
+  const templates = await templatesForMode(mode, opts.template, env.workRoot);
   const projectDir = await ensureProject(env.workRoot, project);
   const session = await openSession({
     projectDir, project, now: env.clock.now(), gapMs: env.settings.get<number>('session.gapMinutes')! * 60_000, newId: env.newId,
+  });
+
+  const pacing = pacingRuntime(env);
+  const gate = await pacingGate(pacing, {
+    model: MODE_SPECS[mode].model,
+    force: Boolean(opts.force),
+    canAsk: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    newSession: !session.reused,
+    log: (action, decision, snapshot) => session.append(stamp(env.clock.now(), { type: 'paced', action, mode, pacing: snapshot, reasons: decision.reasons })),
   });
 
   const abort = new AbortController();
@@ -59,13 +90,33 @@ export async function runGenerate(mode: Mode, words: string[], opts: GenerateOpt
       numCtx: settings.numCtx,
       reserveOutput: settings.reserveOutput,
       fit: Boolean(opts.fit),
+      pacing: gate.snapshot,
+      checks: { templates, repairTurns: env.settings.get<number>('checks.repairTurns')!, explicit: opts.template !== undefined },
     },
-    { chat, counters: createCounters(configDir(env.env), () => env.clock.now()), store: opts.save ? createArtifactStore(projectDir) : null, session, clock: env.clock, newId: env.newId, signal: abort.signal },
+    {
+      chat, counters: createCounters(configDir(env.env), () => env.clock.now()), store: opts.save ? createArtifactStore(projectDir) : null,
+      session, clock: env.clock, newId: env.newId, signal: abort.signal, loadSyntax: loadTypeScriptSyntax,
+    },
   );
+  const run: RunResult & { ran: boolean } = { ran: false, model: MODE_SPECS[mode].model, evalCount: 0, tokPerSec: null };
   try {
-    return await printEvents(events, { mode, projectDir, sessionId: session.id, json: Boolean(opts.json), output: opts.output });
+    return await printEvents(observeRun(events, run), { mode, projectDir, sessionId: session.id, json: Boolean(opts.json), output: opts.output, pacing: gate.snapshot });
   } finally {
     stopOnSigint();
+    if (run.ran) await recordPacingRun(pacing, gate, run);
+  }
+}
+
+/** Notes what the model did, for the pacing history: any output or final metrics count as a run. */
+async function* observeRun(events: AsyncIterable<GenerationEvent>, run: RunResult & { ran: boolean }): AsyncGenerator<GenerationEvent> {
+  for await (const event of events) {
+    if (event.type === 'token' || event.type === 'thinking') run.ran = true;
+    if (event.type === 'done') {
+      run.ran = true;
+      run.evalCount = event.metrics.outputTokens;
+      run.tokPerSec = event.metrics.tokPerSec > 0 ? event.metrics.tokPerSec : null;
+    }
+    yield event;
   }
 }
 
@@ -86,6 +137,7 @@ interface PrintContext {
   sessionId: string;
   json: boolean;
   output: string | undefined;
+  pacing: PacingSnapshot;
 }
 
 async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintContext): Promise<number> {
@@ -96,6 +148,9 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
   let answer = '';
   let exitCode = 0;
   let endedWithNewline = true;
+  // Repair tokens go to a terminal as they come; piped stdout keeps the first answer only (the
+  // record and -o get the merged one), since what is already written cannot be taken back.
+  let repairing = false;
   for await (const event of events) {
     seen.push(event);
     switch (event.type) {
@@ -113,9 +168,20 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
       case 'thinking':
         spinner?.update(`${MODE_SPECS[ctx.mode].model}: thinking`);
         break;
+      case 'repair':
+        spinner?.stop();
+        repairing = true;
+        if (!ctx.json) {
+          if (!endedWithNewline && tty) process.stdout.write('\n');
+          endedWithNewline = true;
+          process.stderr.write(`${style.yellow(`repair turn (template ${event.template}): asking for ${event.targets.join(', ')}`)}\n`);
+          if (!tty) process.stderr.write(`${style.dim('stdout keeps the first answer; the saved record gets the repaired one')}\n`);
+        }
+        break;
       case 'token':
         spinner?.stop();
-        answer += event.text;
+        if (repairing && !tty) break;
+        if (!repairing) answer += event.text;
         if (!ctx.json) {
           process.stdout.write(event.text);
           endedWithNewline = event.text.endsWith('\n');
@@ -142,7 +208,7 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
   const artifact = seen.find((e) => e.type === 'artifact');
   if (ctx.output && exitCode === 0) {
     const code = artifact?.type === 'artifact' ? artifact.code : {};
-    await writeFileAtomic(resolve(ctx.output), pickOutput(ctx.output, answer, code));
+    await writeFileAtomic(resolve(ctx.output), pickOutput(ctx.output, artifact?.type === 'artifact' ? artifact.answer : answer, code));
   }
   if (ctx.json) {
     process.stdout.write(`${JSON.stringify(jsonResult(seen, ctx))}\n`);
