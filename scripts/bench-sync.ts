@@ -167,7 +167,7 @@ console.log(`| no-op re-sync (\`--apply\`, nothing to do) | 0 | ${ms(median(noop
 const events = makeSessions();
 execFileSync(process.execPath, [BIN, 'config', 'set', `labRepos.${project}`, lab], { env });
 const reportRuns = Array.from({ length: RUNS }, () => field(['report', '--since', 'all', '--json']));
-const rep = JSON.parse(reportRuns[0]!.stdout) as { activity: { prompts: number }; survival: { files: unknown[] } };
+const rep = (JSON.parse(reportRuns[0]!.stdout) as { sections: { survival: { files: unknown[] } } }).sections;
 const sessions = readdirSync(join(dir, 'sessions')).length;
 console.log(`\n## field report over ${events} session events (${sessions} sessions) and ${rep.survival.files.length} synced code files\n`);
 console.log('| run | median | runs |');
