@@ -31,6 +31,7 @@ const EXAMPLES = `Examples:
   $ field doc --template runbook "Runbook for rotating the D1 backup key"
   $ field report --since 14d
   $ field sessions list -p acme
+  $ field sync -p acme --apply --branch
 
 Environment:
   OLLAMA_HOST   Ollama server (default http://127.0.0.1:11434)
@@ -179,15 +180,6 @@ Exit codes: see \`field --help\`.`)
     .addHelpText('after', '\nExamples:\n  $ field templates\n  $ field doc --template runbook "Runbook for rotating the D1 backup key"')
     .action(lazy(async () => (await import('./commands/templates.js')).runTemplates));
 
-  program
-    .command('report')
-    .description('how artifacts fare: template pass rates (first time, after repair, never) by mode and by Modelfile')
-    .option('-p, --project <name>', 'only this project')
-    .option('--since <age>', 'only artifacts newer than this, e.g. 14d, 12h, 2w')
-    .option('--json', 'machine-readable output')
-    .addHelpText('after', '\nExamples:\n  $ field report\n  $ field report -p acme --since 14d --json')
-    .action(lazy(async () => (await import('./commands/report.js')).runReport));
-
   const sessions = program.command('sessions').description('session logs of a project');
   sessions
     .command('list')
@@ -213,6 +205,61 @@ Exit codes: see \`field --help\`.`)
     .option('--json', 'machine-readable output')
     .addHelpText('after', '\nA partial whose generation is still running is never touched.\n\nExamples:\n  $ field recover\n  $ field recover -p acme --promote\n  $ field recover --discard --yes')
     .action(lazy(async () => (await import('./commands/recover.js')).runRecover));
+
+  program
+    .command('sync')
+    .description('copy the project\'s drafts into its lab repo: plan first, then apply; idempotent, conflict-safe, secret-scanned')
+    .option('-p, --project <name>', 'project code (default: config defaultProject)')
+    .option('--to <path>', 'lab repository checkout (default: config labRepos.<project>)')
+    .option('--import-dir <dir>', 'folder inside the lab repo (default: config labImport.<project>, else field-import/<project>)')
+    .option('--apply', 'apply the plan without asking')
+    .option('-y, --yes', 'same as --apply')
+    .option('--dry-run', 'show the plan and change nothing, even on a terminal')
+    .option('--include-partial', 'also import partial, truncated and canceled drafts')
+    .option('--allow-secret <rule>', 'export despite findings of this secret rule (repeatable; it is not a secret)', collect)
+    .option('--branch', 'commit the import on a new branch field/<project>-<date> in the lab repo (never pushed)')
+    .option('--json', 'print the plan and result as JSON')
+    .addHelpText('after', [
+      '', 'Examples:',
+      '  $ field config set labRepos.acme ~/dev/acme-console',
+      '  $ field sync -p acme                      # the plan: new, changed, unchanged, conflicting, blocked, skipped',
+      '  $ field sync -p acme --apply --branch     # copy, write manifest + handoff, commit on field/acme-<date>',
+      '  $ field sync -p acme --to ../acme --json',
+      '', 'A file the lab edited since the last sync is never overwritten; it is reported as a conflict.',
+      'Exit codes: 0 done (conflicts are reported, not failures), 22 a file was blocked by the secret scan',
+      '(everything else was applied), 24 the lab repo cannot take the import (see `field --help`).',
+    ].join('\n'))
+    .action(lazy(async () => (await import('./commands/sync.js')).runSync));
+
+  program
+    .command('mark')
+    .description('record what the lab made of a draft, and the refinement time, for field report')
+    .argument('<artifact>', 'artifact id (art_...) or record path (workspace-relative or absolute)')
+    .argument('<outcome>', 'kept | reworked | rewritten | dropped')
+    .option('--minutes <n>', 'minutes of lab refinement it took')
+    .option('-p, --project <name>', 'project code (narrows the id search; base for a project-relative path)')
+    .option('--json', 'print the updated lab entry as JSON')
+    .addHelpText('after', [
+      '', 'Examples:',
+      '  $ field mark art_01JD3Q7Z0M5V8K2N4P6R8T0W2Y kept --minutes 20',
+      '  $ field mark acme/prds/expense-splitting-v1.md rewritten',
+    ].join('\n'))
+    .action(lazy(async () => (await import('./commands/mark.js')).runMark));
+
+  program
+    .command('report')
+    .description('the pilot\'s numbers: template pass rates, activity, survival of synced code in the lab repo, lab outcomes, verdict against the 50% kill line')
+    .option('--since <span>', 'only work newer than this: 14d (the pilot), 36h, 2w, a date (2026-11-01), or all (default)')
+    .option('-p, --project <name>', 'only this project (default: every project in the workspace)')
+    .option('--to <path>', 'lab repository of --project (default: config labRepos.<project>)')
+    .option('--import-dir <dir>', 'import folder inside that lab repo')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', [
+      '', 'Examples:',
+      '  $ field report --since 14d          # the pilot window, every project',
+      '  $ field report -p acme --json | jq .sections.verdict',
+    ].join('\n'))
+    .action(lazy(async () => (await import('./commands/report.js')).runReport));
 
   const config = program.command('config').description('read and change settings');
   config

@@ -4,6 +4,7 @@
  * allowed ones, so a typo never becomes a silent default.
  */
 import { FieldError } from './errors.js';
+import { safeRelativePath } from './lab-target.js';
 import { MODES } from './modes.js';
 import { HISTORY_STRATEGIES } from './history-fit.js';
 import { validateProjectName } from './names.js';
@@ -46,6 +47,12 @@ const oneOf = (allowed: readonly string[]) => (value: unknown, key: string): str
 };
 
 const host = (value: unknown, key: string): string => normaliseOllamaHost(text(value, key));
+
+const importDir = (value: unknown, key: string): string => {
+  const safe = safeRelativePath(text(value, key));
+  if (!safe) throw bad(key, value, 'a folder inside the lab repository: a relative path without ..');
+  return safe;
+};
 
 const project = (value: unknown, key: string): string => {
   try {
@@ -105,6 +112,10 @@ const PATTERN_KEYS: PatternSpec[] = [
   },
   {
     pattern: /^labRepos\.([a-z0-9][a-z0-9-]{0,31})$/, example: 'labRepos.<project>', describe: 'lab repository checkout for a project', parse: text,
+  },
+  {
+    pattern: /^labImport\.([a-z0-9][a-z0-9-]{0,31})$/, example: 'labImport.<project>',
+    describe: 'import folder inside the lab repository (default field-import/<project>)', parse: importDir,
   },
 ];
 

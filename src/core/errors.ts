@@ -23,6 +23,7 @@ export const EXIT_CODES = {
   over_budget: 20,
   thermal: 21,
   secret: 22,
+  lab_repo: 24,
   io: 30,
   canceled: 130,
 } as const;
@@ -51,6 +52,7 @@ export const EXIT_CODE_MEANINGS: Record<ErrorKind, string> = {
   over_budget: 'the request does not fit the context budget',
   thermal: 'not run: the laptop is cooling down (wait, or use --force)',
   secret: 'a secret was found in the prompt or an attached file (nothing was sent)',
+  lab_repo: 'the lab repository cannot take the import (missing, not a git checkout, uncommitted changes, git failed)',
   io: 'could not write a file (disk full or permissions)',
   canceled: 'canceled by the user (partial kept)',
 };
