@@ -45,9 +45,8 @@ net.Socket.prototype.connect = function guardedConnect(...args) {
   const label = t.path ? `unix:${t.path}` : `${t.host}:${t.port}`;
   if (t.path || !allowed.has(label)) {
     record('connect', label);
-    const socket = this;
-    process.nextTick(() => socket.destroy(blocked(label)));
-    return socket;
+    process.nextTick(() => this.destroy(blocked(label)));
+    return this;
   }
   return originalConnect.apply(this, args);
 };

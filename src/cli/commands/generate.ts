@@ -2,6 +2,7 @@
  * `field <mode> [prompt...]`: one-shot generation. Prints the event stream of core/generate:
  * piped stdout gets the answer text only; status, footer and errors go to stderr.
  */
+import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { FieldError } from '../../core/errors.js';
 import { generate } from '../../core/generate.js';
@@ -17,7 +18,7 @@ import { createArtifactStore } from '../../adapters/artifact-store.js';
 import { openSession } from '../../adapters/session-store.js';
 import { ensureProject } from '../../adapters/workspace.js';
 import { loadModelfile } from '../../adapters/modelfile-files.js';
-import { writeFileAtomic } from '../../adapters/atomic-write.js';
+import { ioError, writeFileAtomic } from '../../adapters/atomic-write.js';
 import { readAttachment, readStdin, readTypedPrompt } from '../input.js';
 import { formatError } from '../fail.js';
 import { stderrStyle } from '../style.js';
@@ -145,7 +146,7 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
         if (!ctx.json) {
           if (!endedWithNewline && tty) process.stdout.write('\n');
           process.stderr.write(formatError(event.error));
-          if (event.recordPath) process.stderr.write(`${style.dim(`partial kept: ${resolve(ctx.projectDir, event.recordPath)}`)}\n`);
+          if (event.recordPath) process.stderr.write(`${style.dim(keptLine(resolve(ctx.projectDir, event.recordPath)))}\n`);
         }
         break;
       default:
@@ -158,7 +159,14 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
   const artifact = seen.find((e) => e.type === 'artifact');
   if (ctx.output && exitCode === 0) {
     const code = artifact?.type === 'artifact' ? artifact.code : {};
-    await writeFileAtomic(resolve(ctx.output), pickOutput(ctx.output, answer, code));
+    try {
+      await writeFileAtomic(resolve(ctx.output), pickOutput(ctx.output, answer, code));
+    } catch (error) {
+      const saved = artifact?.type === 'artifact' ? `; the answer is saved in ${resolve(ctx.projectDir, artifact.recordPath)}` : '';
+      throw new FieldError('io', `-o ${ctx.output}: ${ioError(error, ctx.output).message.replace(/^cannot write .*?: /, 'cannot write it: ')}`, {
+        fix: `choose another -o path${saved}`,
+      });
+    }
   }
   if (ctx.json) {
     process.stdout.write(`${JSON.stringify(jsonResult(seen, ctx))}\n`);
@@ -167,6 +175,13 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
     if (line) process.stderr.write(`${line}\n`);
   }
   return exitCode;
+}
+
+/** Where the text of a failed generation is: its record, or (when even that could not be written) the partial. */
+function keptLine(recordPath: string): string {
+  const partial = recordPath.replace(/\.md$/, '.partial');
+  if (!existsSync(recordPath) && existsSync(partial)) return `partial text kept: ${partial} (\`field recover\` saves it as a record)`;
+  return `partial kept: ${recordPath}`;
 }
 
 /** `-o x.ts` (or .tsx/.sql) gets the extracted code of that language; anything else the answer. */
