@@ -106,6 +106,8 @@ describe('overrides', () => {
     expect(lastChatMessage()).toContain(token);
     expect(events('sec-allow').find((e) => e.type === 'prompt')).toMatchObject({ text: 'Explain the claims of this sample token: [REDACTED:jwt]' });
     expect(sessionText('sec-allow')).not.toContain(token);
+    // Nor does it become part of a file name.
+    expect(readdirSync(join(box.work, 'sec-allow', 'docs'))).toEqual(['explain-claims-sample-token-redacted-jwt-v1.md']);
   });
 
   it('config secrets.allow allows a rule for every run', async () => {

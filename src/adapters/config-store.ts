@@ -10,6 +10,7 @@ import { FieldError } from '../core/errors.js';
 import { configDefault, keySpec, parseConfigValue, validateStoredConfig } from '../core/config-schema.js';
 import type { ConfigValue } from '../core/config-schema.js';
 import { withFileLock } from './file-lock.js';
+import { ioError } from './atomic-write.js';
 
 const PROJECT_NAME = 'field';
 
@@ -55,14 +56,23 @@ function readJson(path: string): unknown {
     if ((error as { code?: string }).code === 'ENOENT') return {};
     throw new FieldError('config', `cannot read config ${path}: ${(error as Error).message}`, { fix: 'check the file permissions' });
   }
+  // Editors on some systems save a byte-order mark; it is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (!text.trim()) return {};
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new FieldError('config', `config file ${path} is not valid JSON`, {
       fix: `fix the file by hand, or remove it to start over (\`rm ${path}\`)`,
     });
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new FieldError('config', `config file ${path} must hold a JSON object, not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`, {
+      fix: `fix the file by hand, or remove it to start over (\`rm ${path}\`)`,
+    });
+  }
+  return value;
 }
 
 async function openConf() {
@@ -76,7 +86,11 @@ export async function setConfigValue(key: string, raw: string): Promise<ConfigVa
   return withFileLock(configPath(), async () => {
     loadSettings(); // refuse to write on top of a file that is already broken
     const conf = await openConf();
-    conf.set(key, value);
+    try {
+      conf.set(key, value);
+    } catch (error) {
+      throw ioError(error, configPath());
+    }
     return value;
   });
 }
@@ -85,6 +99,10 @@ export async function unsetConfigValue(key: string): Promise<void> {
   keySpec(key); // only known keys
   await withFileLock(configPath(), async () => {
     const conf = await openConf();
-    conf.delete(key);
+    try {
+      conf.delete(key);
+    } catch (error) {
+      throw ioError(error, configPath());
+    }
   });
 }

@@ -72,13 +72,21 @@ export const REQUIRED_FRONTMATTER_KEYS = [
 
 export function renderRecord(frontmatter: ArtifactFrontmatter, body: string): string {
   const clean = JSON.parse(JSON.stringify(frontmatter)) as Record<string, unknown>;
-  return matter.stringify(body.endsWith('\n') ? body : `${body}\n`, clean);
+  // Given a string, matter.stringify parses it first: an answer opening with its own `---` block would
+  // lose that block and leak its keys into the record's frontmatter (a `---js` one would not save at all).
+  // A file object is taken as is.
+  return matter.stringify({ content: body.endsWith('\n') ? body : `${body}\n` }, clean);
 }
 
 export function parseRecord(text: string): { data: Record<string, unknown>; body: string } {
   // gray-matter caches by input string; a fresh options object disables that so edits are seen.
-  const parsed = matter(text, {});
+  // Its `---js` engine would eval the frontmatter: a record synced back from anywhere must never run.
+  const parsed = matter(text, { engines: { js: refuseEngine, javascript: refuseEngine, coffee: refuseEngine } });
   return { data: parsed.data, body: parsed.content };
+}
+
+function refuseEngine(): never {
+  throw new Error('executable frontmatter (---js) is not allowed in a record');
 }
 
 /** The first `# ` heading of the answer, else the first line of the prompt. */

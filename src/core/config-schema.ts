@@ -147,10 +147,16 @@ export function describeKeys(): Array<{ key: string; describe: string; default?:
 /** Flattens `{ budget: { numCtx: 8192 } }` to `{ 'budget.numCtx': 8192 }`. */
 export function flattenConfig(value: unknown, prefix = ''): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return prefix ? { [prefix]: value } : {};
+  // No key is deeper than three levels; a hand-edited file nested thousands deep must not blow the stack.
+  if (prefix.split('.').length > MAX_KEY_DEPTH) {
+    throw new FieldError('config', `config key ${JSON.stringify(`${prefix.slice(0, 60)}...`)} is nested too deep`, { fix: 'see `field config list` for the keys' });
+  }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) Object.assign(out, flattenConfig(v, prefix ? `${prefix}.${k}` : k));
   return out;
 }
+
+const MAX_KEY_DEPTH = 8;
 
 /** Checks a whole stored config; the first bad entry is reported with the file to fix. */
 export function validateStoredConfig(raw: unknown, file: string): Record<string, ConfigValue> {

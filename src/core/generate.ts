@@ -128,7 +128,7 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
   let draft: ArtifactDraft | null = null;
   try {
     draft = deps.store
-      ? await deps.store.reserve(spec.folder, slugify(input.prompt), {
+      ? await deps.store.reserve(spec.folder, slugify(screened.logPrompt), {
         mode: input.mode, project: input.project, session: deps.session?.id ?? null, prompt_sha256: promptSha,
         modelfile_sha256: input.modelfileSha256, num_ctx: input.numCtx, started: deps.clock.now().toISOString(),
       })

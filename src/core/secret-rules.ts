@@ -90,19 +90,22 @@ function assignment(keyPattern: string): RegExp {
   const quoted = String.raw`(?<q>["'\x60])(?<secret>[^"'\x60\n]*?)\k<q>`;
   const bare = String.raw`(?<secret2>[^\s"'\x60#;,]+)`;
   return new RegExp(
-    String.raw`(?<![\w.-])["']?(?<key>${keyPattern})["']?\s*(?::=|=>|(?<![=!<>])=(?![=>])|:(?![:=]))\s*(?:${quoted}|${bare})`,
+    String.raw`(?<![\w.-])["']?(?<key>${keyPattern})["']?\s*(?<op>:=|=>|(?<![=!<>])=(?![=>])|:(?![:=]))\s*(?:${quoted}|${bare})`,
     'gi',
   );
 }
 
-function assignmentValue(match: RegExpExecArray): { value: string; quoted: boolean; key: string; lineStart: boolean } {
+function assignmentValue(match: RegExpExecArray): { value: string; quoted: boolean; key: string; lineStart: boolean; keyPosition: boolean } {
   const groups = match.groups ?? {};
   const quoted = groups.secret !== undefined;
   const key = groups.key ?? '';
   const before = match.input.slice(0, match.index);
   const linePrefix = before.slice(before.lastIndexOf('\n') + 1);
   const lineStart = /^\s*(?:export\s+|set\s+|-\s+)?["']?$/i.test(linePrefix);
-  return { value: (quoted ? groups.secret : groups.secret2) ?? '', quoted, key, lineStart };
+  // `key: value` is an assignment where keys stand (a line start, or inside `{...}` / `(...)`); after other
+  // words it is prose ("the secret: `preview` shows ...").
+  const keyPosition = groups.op !== ':' || lineStart || /[{,(]\s*["']?$/.test(linePrefix);
+  return { value: (quoted ? groups.secret : groups.secret2) ?? '', quoted, key, lineStart, keyPosition };
 }
 
 /** Values that are clearly something else: hashes, ids, URLs, file paths, base64 images, integrity strings. */
@@ -205,8 +208,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern: assignment(SECRET_KEY),
     previewChars: 0,
     accept: (_s, m) => {
-      const { value, quoted, lineStart } = assignmentValue(m);
-      if (value.length < 6 || isPlaceholder(value) || /\s/.test(value)) return false;
+      const { value, quoted, lineStart, keyPosition } = assignmentValue(m);
+      if (!keyPosition || value.length < 6 || isPlaceholder(value) || /\s/.test(value)) return false;
       if (/\[REDACTED(?::[\w-]+)?\]/.test(value)) return false;
       if (quoted) return !/^\$\{.*\}$/.test(value) && !/^(?:[a-z]+:\/\/|\/)/i.test(value);
       // Bare values: only in env/ini/YAML position, and not code; letters alone are a label (any language).
@@ -221,8 +224,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern: assignment(String.raw`[A-Za-z_][A-Za-z0-9_.-]{1,63}`),
     previewChars: 0,
     accept: (_s, m) => {
-      const { value, quoted, key, lineStart } = assignmentValue(m);
-      if (!quoted && !lineStart) return false;
+      const { value, quoted, key, lineStart, keyPosition } = assignmentValue(m);
+      if (!keyPosition || (!quoted && !lineStart)) return false;
       if (value.length < HIGH_ENTROPY_MIN_LENGTH || value.length > HIGH_ENTROPY_MAX_LENGTH) return false;
       if (!/^[A-Za-z0-9+/=_-]+$/.test(value)) return false;
       if (BENIGN_KEYS.test(key) || isBenignToken(value) || isPlaceholder(value)) return false;

@@ -33,13 +33,47 @@ export function stamp(at: Date, body: SessionEventBody): SessionEvent {
   return { t: at.toISOString(), ...body } as SessionEvent;
 }
 
+type FieldType = 'string' | 'number' | 'object' | 'array' | 'string?';
+
+/**
+ * The fields readers compute with, per known event type: a hand-edited or foreign line without them
+ * is skipped rather than crashing `field sessions`. Fields only printed are not required.
+ */
+const SHAPES: Partial<Record<SessionEventType, Record<string, FieldType>>> = {
+  prompt: { text: 'string', budget: 'object' },
+  generation_end: { eval_count: 'number', tok_per_s: 'number', total_ms: 'number' },
+  artifact: { path: 'string', files: 'array' },
+  canceled: { chars: 'number', path: 'string?' },
+};
+
+function hasShape(value: Record<string, unknown>, shape: Record<string, FieldType>): boolean {
+  return Object.entries(shape).every(([key, type]) => {
+    const v = value[key];
+    switch (type) {
+      case 'string?':
+        return v === null || typeof v === 'string';
+      case 'array':
+        return Array.isArray(v);
+      case 'object':
+        return typeof v === 'object' && v !== null && !Array.isArray(v);
+      default:
+        return typeof v === type;
+    }
+  });
+}
+
 /** Parses one JSONL line; returns null for a line a crash cut short, so one bad line never hides the rest. */
 export function parseSessionLine(line: string): SessionEvent | null {
   if (!line.trim()) return null;
   try {
     const value: unknown = JSON.parse(line);
-    if (typeof value === 'object' && value !== null && 'type' in value && 't' in value) return value as SessionEvent;
-    return null;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+    const record = value as Record<string, unknown>;
+    if (typeof record.t !== 'string' || typeof record.type !== 'string') return null;
+    const shape = SHAPES[record.type as SessionEventType];
+    if (shape && !hasShape(record, shape)) return null;
+    if (record.type === 'prompt' && typeof (record.budget as Record<string, unknown>).input !== 'number') return null;
+    return value as SessionEvent;
   } catch {
     return null;
   }

@@ -2,6 +2,7 @@
  * `field <mode> [prompt...]`: one-shot generation. Prints the event stream of core/generate:
  * piped stdout gets the answer text only; status, footer and errors go to stderr.
  */
+import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { FieldError } from '../../core/errors.js';
 import { generate } from '../../core/generate.js';
@@ -19,7 +20,7 @@ import { createCounters } from '../../adapters/token-counting.js';
 import { configDir } from '../../adapters/config-store.js';
 import { templatesForMode } from '../../adapters/template-files.js';
 import { loadTypeScriptSyntax } from '../../adapters/typescript-syntax.js';
-import { writeFileAtomic } from '../../adapters/atomic-write.js';
+import { ioError, writeFileAtomic } from '../../adapters/atomic-write.js';
 import { gatherInput, modeSettings } from '../mode-request.js';
 import { formatError } from '../fail.js';
 import { stderrStyle } from '../style.js';
@@ -63,8 +64,8 @@ export async function runGenerate(mode: Mode, words: string[], opts: GenerateOpt
   const secrets = secretPolicy(opts, env.settings.get<string>('secrets.allow'));
   const { prompt, attachments } = await gatherInput(words, opts.file ?? []);
   const settings = await modeSettings(env, mode);
-  const templates = await templatesForMode(mode, opts.template, env.workRoot);
   const projectDir = await ensureProject(env.workRoot, project);
+  const templates = await templatesForMode(mode, opts.template, env.workRoot);
   await printStartNotes({ projectDir, project, ollamaHost: env.ollamaHost });
   const session = await openSession({
     projectDir, project, now: env.clock.now(), gapMs: env.settings.get<number>('session.gapMinutes')! * 60_000, newId: env.newId,
@@ -202,7 +203,7 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
         if (!ctx.json) {
           if (!endedWithNewline && tty) process.stdout.write('\n');
           process.stderr.write(formatError(event.error));
-          if (event.recordPath) process.stderr.write(`${style.dim(`partial kept: ${resolve(ctx.projectDir, event.recordPath)}`)}\n`);
+          if (event.recordPath) process.stderr.write(`${style.dim(keptLine(resolve(ctx.projectDir, event.recordPath)))}\n`);
         }
         break;
       default:
@@ -215,7 +216,14 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
   const artifact = seen.find((e) => e.type === 'artifact');
   if (ctx.output && exitCode === 0) {
     const code = artifact?.type === 'artifact' ? artifact.code : {};
-    await writeFileAtomic(resolve(ctx.output), pickOutput(ctx.output, artifact?.type === 'artifact' ? artifact.answer : answer, code));
+    try {
+      await writeFileAtomic(resolve(ctx.output), pickOutput(ctx.output, artifact?.type === 'artifact' ? artifact.answer : answer, code));
+    } catch (error) {
+      const saved = artifact?.type === 'artifact' ? `; the answer is saved in ${resolve(ctx.projectDir, artifact.recordPath)}` : '';
+      throw new FieldError('io', `-o ${ctx.output}: ${ioError(error, ctx.output).message.replace(/^cannot write .*?: /, 'cannot write it: ')}`, {
+        fix: `choose another -o path${saved}`,
+      });
+    }
   }
   if (ctx.json) {
     process.stdout.write(`${JSON.stringify(jsonResult(seen, ctx))}\n`);
@@ -224,6 +232,13 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
     if (line) process.stderr.write(`${line}\n`);
   }
   return exitCode;
+}
+
+/** Where the text of a failed generation is: its record, or (when even that could not be written) the partial. */
+function keptLine(recordPath: string): string {
+  const partial = recordPath.replace(/\.md$/, '.partial');
+  if (!existsSync(recordPath) && existsSync(partial)) return `partial text kept: ${partial} (\`field recover\` saves it as a record)`;
+  return `partial kept: ${recordPath}`;
 }
 
 /** `-o x.ts` (or .tsx/.sql) gets the extracted code of that language; anything else the answer. */
