@@ -32,6 +32,7 @@ import type { PacingSnapshot } from '../../core/pacing-snapshot.js';
 import { stamp } from '../../core/session-events.js';
 import { secretPolicy } from '../secret-policy.js';
 import { printStartNotes } from '../start-notes.js';
+import { onSigint } from '../cancel.js';
 
 export interface GenerateOptions {
   project?: string;
@@ -126,17 +127,6 @@ async function* observeRun(events: AsyncIterable<GenerationEvent>, run: RunResul
     }
     yield event;
   }
-}
-
-/** First Ctrl+C cancels the generation and keeps the partial; a second one leaves at once. */
-function onSigint(abort: AbortController): () => void {
-  const handler = (): void => {
-    if (abort.signal.aborted) process.exit(130);
-    process.stderr.write('\ncanceling: keeping the partial answer (Ctrl+C again to quit now)\n');
-    abort.abort();
-  };
-  process.on('SIGINT', handler);
-  return () => process.off('SIGINT', handler);
 }
 
 interface PrintContext {

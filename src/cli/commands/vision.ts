@@ -38,6 +38,7 @@ import { readAttachment, readStdin } from '../input.js';
 import { formatError } from '../fail.js';
 import { stderrStyle } from '../style.js';
 import { createSpinner } from '../spinner.js';
+import { onSigint } from '../cancel.js';
 
 export interface VisionOptions {
   images?: string[];
@@ -147,16 +148,6 @@ async function gatherText(words: string[], files: string[]): Promise<{ prompt: s
     else prompt = stdin.trim();
   }
   return { prompt, attachments };
-}
-
-function onSigint(abort: AbortController): () => void {
-  const handler = (): void => {
-    if (abort.signal.aborted) process.exit(130);
-    process.stderr.write('\ncanceling: keeping the partial answer (Ctrl+C again to quit now)\n');
-    abort.abort();
-  };
-  process.on('SIGINT', handler);
-  return () => process.off('SIGINT', handler);
 }
 
 interface PrintContext {
