@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import matter from 'gray-matter';
 import { createSandbox, expectCleanError, runField, startField } from './support/cli.js';
 import type { Sandbox } from './support/cli.js';
-import { chunkText } from './support/canned.js';
+import { cannedAnswers, cannedReply, chunkText } from './support/canned.js';
 import type { ChatReply } from './support/fake-ollama.js';
 import { EXIT_CODES } from '../src/core/errors.js';
 import { parseSessionLog } from '../src/core/session-events.js';
@@ -61,11 +61,12 @@ describe('failures before any text: own message, own exit code, nothing saved', 
   });
 
   it('503 busy is retried with backoff, then succeeds', async () => {
-    box.fake.queueChat({ type: 'error', status: 503, error: 'server busy, please try again.  maximum pending requests exceeded' }, { type: 'stream', content: ['ok'] });
+    // A complete PRD, so the answer passes its template and no repair turn adds a request.
+    box.fake.queueChat({ type: 'error', status: 503, error: 'server busy, please try again.  maximum pending requests exceeded' }, cannedReply('prd'));
     const before = box.fake.chatRequests().length;
     const result = await runField(['prd', '-p', 'busy-ok', 'A PRD for splits'], { env: box.env });
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('ok');
+    expect(result.stdout).toBe(cannedAnswers.prd.content);
     expect(box.fake.chatRequests().length - before).toBe(2);
   });
 

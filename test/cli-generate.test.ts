@@ -40,7 +40,8 @@ describe('field prd, piped', () => {
     expect(parsed.data).toMatchObject({
       type: 'prd', project: 'acme', status: 'complete', model: 'field-prd', base_model: 'qwen3:8b',
       params: { temperature: 0.7, num_ctx: 8192, num_predict: 2048 },
-      review: ['kill_criteria', 'acceptance_criteria'], quality: null, lab: null,
+      review: ['kill_criteria', 'acceptance_criteria'], lab: null,
+      template: 'prd', checks: [], quality: { template_result: 'first_time', repair: 'none' },
     });
     expect(parsed.data.id).toMatch(/^art_[0-9A-Z]{26}$/);
     expect(parsed.data.session).toMatch(/^sess_[0-9A-Z]{26}$/);

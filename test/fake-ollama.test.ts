@@ -224,6 +224,26 @@ describe('fake Ollama: failures as ollama-js surfaces them', () => {
     const badKeepAlive = await rejection(ollama.chat({ model: 'qwen3:8b', messages: user('hi'), keep_alive: '-1' }));
     expect([badKeepAlive.status_code, badKeepAlive.message]).toEqual([400, 'time: missing unit in duration "-1"']);
   });
+
+  it('decodes images as Go does: a data-URL prefix or missing padding is a 400 (reference 2.6)', async () => {
+    fake.addModel({ name: 'llava:7b' });
+    const png = 'iVBORw0KGgo=';
+    const sent = (images: string[]) => rejection(ollama.chat({ model: 'llava:7b', messages: [{ role: 'user', content: 'hi', images }] }));
+    const prefixed = await sent([`data:image/png;base64,${png}`]);
+    expect([prefixed.status_code, prefixed.message]).toEqual([400, 'illegal base64 data at input byte 4']);
+    const unpadded = await sent(['iVBORw0KGgo']);
+    expect([unpadded.status_code, unpadded.message]).toEqual([400, 'illegal base64 data at input byte 8']);
+    const accepted = await ollama.chat({ model: 'llava:7b', messages: [{ role: 'user', content: 'hi', images: [png] }] });
+    expect(accepted.done).toBe(true);
+    // Each image adds to the prompt tokens the server reports.
+    const plain = await ollama.chat({ model: 'llava:7b', messages: user('hi') });
+    expect(accepted.prompt_eval_count - plain.prompt_eval_count).toBe(576);
+  });
+
+  it('fails an image sent to a model without vision only when it reaches the runner', async () => {
+    const err = await rejection(ollama.chat({ model: 'qwen3:8b', messages: [{ role: 'user', content: 'hi', images: ['aGk='] }] }));
+    expect([err.status_code, err.message]).toEqual([500, 'this model is missing data required for image input']);
+  });
 });
 
 describe('fake Ollama: model management', () => {

@@ -29,7 +29,7 @@ describe('renderBlock', () => {
     expect(lines[1]).toMatch(/^# Managed by `field aliases --install`/);
     expect(lines[lines.length - 1]).toBe(BLOCK_END);
     expect(block.endsWith('\n')).toBe(false);
-    expect(ALIAS_NAMES).toEqual(['field-prd', 'field-code', 'field-wire', 'field-arch', 'field-doc']);
+    expect(ALIAS_NAMES).toEqual(['field-prd', 'field-code', 'field-wire', 'field-arch', 'field-doc', 'field-vision']);
     for (const mode of MODES) {
       expect(block).toMatch(new RegExp(`^function field-${mode}\\b`, 'm'));
       expect(block).toContain(shell === 'fish' ? `command field ${mode} $argv\n` : `command field ${mode} "$@"\n`);

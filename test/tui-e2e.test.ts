@@ -111,7 +111,7 @@ describe('the TUI in a real terminal (tmux)', () => {
       expect(prd).toHaveLength(1);
       expect(code).toHaveLength(1);
       const prdRecord = matter(readFileSync(join(project, 'prds', prd[0]!), 'utf8'), {});
-      expect(prdRecord.data).toMatchObject({ status: 'complete', quality: { rating: 'keep' } });
+      expect(prdRecord.data).toMatchObject({ status: 'complete', quality: { rating: 'keep', estimate: expect.any(Number) } });
       const partial = matter(readFileSync(join(project, 'code', code[0]!), 'utf8'), {});
       expect(partial.data).toMatchObject({ status: 'canceled', quality: { rating: 'discard' }, inputs: [{ path: notes }] });
       expect(partial.content).toContain('Here is');

@@ -2,18 +2,23 @@
  * Artifact files of one project. A version is reserved by creating `<slug>-v<N>.partial` with O_EXCL,
  * so two processes never take the same N; the partial holds the streamed text until the record is
  * promoted (renamed into place) and is removed only after that, so a crash always leaves one of them.
+ * Its first line names the writer (pid, host, boot time): see core/recovery.ts.
  */
 import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactDraft, ArtifactStore } from '../core/ports.js';
+import { renderPartialHeader } from '../core/recovery.js';
+import type { PartialProvenance } from '../core/recovery.js';
 import { ioError, writeFileAtomic } from './atomic-write.js';
+import { machine } from './liveness.js';
+import { pauseAt } from './test-pause.js';
 
 export function createArtifactStore(projectDir: string): ArtifactStore {
-  return { reserve: (folder, slug) => reserve(projectDir, folder, slug) };
+  return { reserve: (folder, slug, provenance) => reserve(projectDir, folder, slug, provenance) };
 }
 
-async function reserve(projectDir: string, folder: string, slug: string): Promise<ArtifactDraft> {
+async function reserve(projectDir: string, folder: string, slug: string, provenance?: PartialProvenance): Promise<ArtifactDraft> {
   const dir = join(projectDir, folder);
   try {
     await mkdir(dir, { recursive: true });
@@ -41,6 +46,16 @@ async function reserve(projectDir: string, folder: string, slug: string): Promis
       version++;
       continue;
     }
+    // The header names the writer, so `field recover` never touches a partial that is still growing.
+    if (provenance) {
+      try {
+        await handle.write(renderPartialHeader({ ...provenance, pid: process.pid, ...machine() }));
+      } catch (error) {
+        await handle.close();
+        await unlink(partialPath).catch(() => undefined);
+        throw ioError(error, partialPath);
+      }
+    }
     return draft(projectDir, folder, name, partialPath, handle);
   }
 }
@@ -65,8 +80,11 @@ function draft(projectDir: string, folder: string, name: string, partialPath: st
     async promote(record, files) {
       await handle.sync().catch(() => undefined);
       await close();
+      await pauseAt('promote:begin');
       for (const file of files) await writeFileAtomic(join(projectDir, file.path), file.content, { exclusive: true });
+      await pauseAt('promote:files');
       await writeFileAtomic(join(projectDir, folder, `${name}.md`), record, { exclusive: true });
+      await pauseAt('promote:record');
       await unlink(partialPath).catch(() => undefined);
     },
     async discard() {

@@ -1,14 +1,16 @@
 /**
  * Configuration file access. Reads parse the JSON directly: the one-shot path must start fast, and
  * `conf` (with its schema machinery) costs ~90 ms to load. Writes go through `conf`, which writes
- * atomically, at the same path.
+ * atomically (temp file and rename), at the same path, under a lock file.
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { FieldError } from '../core/errors.js';
-import { configDefault, parseConfigValue, validateStoredConfig } from '../core/config-schema.js';
+import { configDefault, keySpec, parseConfigValue, validateStoredConfig } from '../core/config-schema.js';
 import type { ConfigValue } from '../core/config-schema.js';
+import { withFileLock } from './file-lock.js';
+import { ioError } from './atomic-write.js';
 
 const PROJECT_NAME = 'field';
 
@@ -54,14 +56,23 @@ function readJson(path: string): unknown {
     if ((error as { code?: string }).code === 'ENOENT') return {};
     throw new FieldError('config', `cannot read config ${path}: ${(error as Error).message}`, { fix: 'check the file permissions' });
   }
+  // Editors on some systems save a byte-order mark; it is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (!text.trim()) return {};
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new FieldError('config', `config file ${path} is not valid JSON`, {
       fix: `fix the file by hand, or remove it to start over (\`rm ${path}\`)`,
     });
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new FieldError('config', `config file ${path} must hold a JSON object, not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`, {
+      fix: `fix the file by hand, or remove it to start over (\`rm ${path}\`)`,
+    });
+  }
+  return value;
 }
 
 async function openConf() {
@@ -69,16 +80,29 @@ async function openConf() {
   return new Conf<Record<string, unknown>>({ cwd: configDir(), configName: 'config', projectName: PROJECT_NAME, accessPropertiesByDotNotation: true });
 }
 
+/** Read-modify-write under a lock (adapters/file-lock.ts): parallel `config set` never drop each other's change. */
 export async function setConfigValue(key: string, raw: string): Promise<ConfigValue> {
   const value = parseConfigValue(key, raw);
-  loadSettings(); // refuse to write on top of a file that is already broken
-  const conf = await openConf();
-  conf.set(key, value);
-  return value;
+  return withFileLock(configPath(), async () => {
+    loadSettings(); // refuse to write on top of a file that is already broken
+    const conf = await openConf();
+    try {
+      conf.set(key, value);
+    } catch (error) {
+      throw ioError(error, configPath());
+    }
+    return value;
+  });
 }
 
 export async function unsetConfigValue(key: string): Promise<void> {
-  parseConfigValue(key, configDefault(key) ?? 'x'); // only known keys; the value is irrelevant here
-  const conf = await openConf();
-  conf.delete(key);
+  keySpec(key); // only known keys
+  await withFileLock(configPath(), async () => {
+    const conf = await openConf();
+    try {
+      conf.delete(key);
+    } catch (error) {
+      throw ioError(error, configPath());
+    }
+  });
 }

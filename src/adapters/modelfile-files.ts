@@ -26,11 +26,18 @@ export interface LoadedModelfile {
 
 export async function loadModelfile(mode: Mode, workRoot?: string): Promise<LoadedModelfile> {
   const path = modelfilePath(mode, workRoot);
-  let text: string;
+  let data: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    data = await readFile(path);
   } catch {
     throw new FieldError('modelfile', `missing Modelfile ${path}`, { fix: 'reinstall field (the modelfiles/ folder ships with it)' });
+  }
+  let text: string;
+  try {
+    if (data.includes(0)) throw new Error('NUL byte');
+    text = new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    throw new FieldError('modelfile', `${path} is not a UTF-8 text file`, { fix: 'save the Modelfile as plain UTF-8 text' });
   }
   return { path, sha256: createHash('sha256').update(text).digest('hex'), modelfile: parseModelfile(text, path) };
 }

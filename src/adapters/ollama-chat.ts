@@ -105,19 +105,38 @@ function* toChunks(part: ChatResponse, splitter: ThinkSplitter): Generator<ChatC
   }
 }
 
+/**
+ * Retries only what a retry can fix without repeating work the user saw: 503 busy (the queue is full;
+ * waits double, with jitter) and a connection dropped before any response byte (a server restart, a
+ * stale keep-alive socket; once). Refused, 404, 400, 500 and anything mid-stream are reported at once.
+ */
 async function withBusyRetry<T>(options: OllamaChatOptions, signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
   const retries = options.busyRetries ?? 3;
   const base = options.busyBaseMs ?? 500;
   const random = options.random ?? Math.random;
+  let resets = 0;
   for (let n = 0; ; n++) {
     try {
       return await attempt();
     } catch (error) {
+      if (isResetBeforeResponse(error) && resets < RESET_RETRIES && !signal.aborted) {
+        resets++;
+        await abortableDelay(RESET_BASE_MS * (0.5 + random()), signal);
+        continue;
+      }
       if (statusOf(error) !== 503 || n >= retries) throw error;
       const wait = base * 2 ** n * (0.5 + random());
       await abortableDelay(wait, signal);
     }
   }
+}
+
+const RESET_RETRIES = 1;
+const RESET_BASE_MS = 250;
+
+function isResetBeforeResponse(error: unknown): boolean {
+  const code = causeCode(error);
+  return code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,12 +1,13 @@
 /**
  * Thermal and power readings without root (reference section 8): on macOS the notify(3) thermal
- * pressure key and `pmset -g batt`, on Linux the thermal and power_supply sysfs classes. Every probe
- * has a short deadline and turns any failure into 'unknown': a missing sensor must never stop a prompt.
+ * pressure key and `pmset -g batt`, on Linux the thermal and power_supply sysfs classes and the Intel
+ * throttle counters. Every probe has a short deadline and turns any failure into 'unknown': a missing
+ * sensor must never stop a prompt.
  */
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PowerReading, SensorPort, ThermalReading } from '../core/doctor.js';
+import type { PowerReading, SensorPort, SensorReadings, ThermalReading } from '../core/sensor-readings.js';
 
 export type CommandRunner = (file: string, args: string[], timeoutMs: number) => Promise<string>;
 
@@ -53,7 +54,7 @@ export function createSensors(options: SensorOptions = {}): SensorPort {
   }
   if (platform === 'linux') {
     return {
-      thermal: () => safely(() => readThermalZones(join(root, 'sys', 'class', 'thermal'))),
+      thermal: () => safely(() => readLinuxThermal(root)),
       power: () => safely(() => readPowerSupplies(join(root, 'sys', 'class', 'power_supply'))),
     };
   }
@@ -91,8 +92,33 @@ async function entries(dir: string): Promise<string[]> {
   }
 }
 
+async function readLinuxThermal(root: string): Promise<ThermalReading> {
+  const [zones, throttleCount] = await Promise.all([
+    readThermalZones(join(root, 'sys', 'class', 'thermal')),
+    readThrottleCount(join(root, 'sys', 'devices', 'system', 'cpu')),
+  ]);
+  if (zones === 'unknown') return 'unknown';
+  return throttleCount === null ? zones : { ...zones, throttleCount };
+}
+
+/**
+ * Intel `thermal_throttle/core_throttle_count` and `package_throttle_count` of every CPU, summed.
+ * The package counter repeats in each CPU of the package, which inflates the sum but not whether it
+ * rose; only a rise between two readings is used.
+ */
+async function readThrottleCount(dir: string): Promise<number | null> {
+  let total: number | null = null;
+  for (const name of (await entries(dir)).filter((n) => /^cpu\d+$/.test(n))) {
+    for (const counter of ['core_throttle_count', 'package_throttle_count']) {
+      const raw = await readTrimmed(join(dir, name, 'thermal_throttle', counter));
+      if (raw !== null && /^\d+$/.test(raw)) total = (total ?? 0) + Number(raw);
+    }
+  }
+  return total;
+}
+
 /** The hottest zone wins: throttling starts at the hottest sensor, not the average. */
-async function readThermalZones(dir: string): Promise<ThermalReading> {
+async function readThermalZones(dir: string): Promise<Exclude<ThermalReading, { source: 'notifyutil' }>> {
   let hottest: { celsius: number; zone: string } | null = null;
   for (const name of (await entries(dir)).filter((n) => n.startsWith('thermal_zone'))) {
     const raw = await readTrimmed(join(dir, name, 'temp'));
@@ -128,4 +154,55 @@ async function readPowerSupplies(dir: string): Promise<PowerReading> {
   if (externalSeen) return { source: 'sysfs', onBattery: !externalOnline && battery !== null, batteryPercent: battery?.percent ?? null };
   if (battery?.status) return { source: 'sysfs', onBattery: battery.status === 'Discharging', batteryPercent: battery.percent };
   return 'unknown';
+}
+
+export interface ConfiguredSensors extends SensorPort {
+  /** Names the source, so a cached reading from another source is never reused. */
+  readonly key: string;
+}
+
+/**
+ * The sensors this process should use. `FIELD_SENSORS=off` reads nothing (every reading 'unknown');
+ * `FIELD_SENSORS=sysfs:<dir>` reads a Linux sysfs tree rooted at <dir> on any platform, which is how
+ * tests and the replay script pin the readings; unset means this machine's own sensors.
+ */
+export function sensorsFromEnv(env: NodeJS.ProcessEnv = process.env, options: Omit<SensorOptions, 'platform' | 'root'> = {}): ConfiguredSensors {
+  const setting = env.FIELD_SENSORS?.trim() ?? '';
+  if (setting === 'off') return { key: 'off', thermal: async () => 'unknown', power: async () => 'unknown' };
+  if (setting.startsWith('sysfs:') && setting.length > 'sysfs:'.length) {
+    const root = setting.slice('sysfs:'.length);
+    return { key: setting, ...createSensors({ ...options, platform: 'linux', root }) };
+  }
+  return { key: `os:${process.platform}`, ...createSensors(options) };
+}
+
+/**
+ * The readings not already `known` (fresh from a cache), in parallel, each cut off at the deadline:
+ * a probe that hangs reads 'unknown' rather than holding up a prompt. The probes' own timeouts end
+ * their child processes. `fresh` holds what was actually read, for the cache.
+ */
+export async function readSensors(port: SensorPort, deadlineMs: number, known: Partial<SensorReadings> = {}): Promise<{ readings: SensorReadings; fresh: Partial<SensorReadings> }> {
+  const [thermal, power] = await Promise.all([
+    known.thermal === undefined ? withDeadline(port.thermal(), deadlineMs) : undefined,
+    known.power === undefined ? withDeadline(port.power(), deadlineMs) : undefined,
+  ]);
+  const fresh: Partial<SensorReadings> = { ...(thermal === undefined ? {} : { thermal }), ...(power === undefined ? {} : { power }) };
+  return { readings: { thermal: thermal ?? known.thermal ?? 'unknown', power: power ?? known.power ?? 'unknown' }, fresh };
+}
+
+function withDeadline<T>(probe: Promise<T>, ms: number): Promise<T | 'unknown'> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve('unknown'), ms);
+    timer.unref();
+    probe.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve('unknown');
+      },
+    );
+  });
 }

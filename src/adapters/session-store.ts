@@ -4,7 +4,7 @@
  * by the reader. The markdown log is rendered when a session ends.
  */
 import { appendFile, mkdir, open, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { decideSession } from '../core/session-policy.js';
 import type { SessionSummary } from '../core/session-policy.js';
@@ -13,6 +13,8 @@ import type { EndReason, SessionEvent } from '../core/session-events.js';
 import { renderSessionMarkdown } from '../core/session-markdown.js';
 import type { SessionSink } from '../core/ports.js';
 import { ioError, writeFileAtomic } from './atomic-write.js';
+import { loadTemplate } from './template-files.js';
+import { pauseAt } from './test-pause.js';
 
 export interface OpenSessionOptions {
   projectDir: string;
@@ -44,6 +46,7 @@ export async function openSession(options: OpenSessionOptions): Promise<OpenedSe
 
   const id = decision.reuse ?? options.newId('sess');
   const sink = sessionSink(dir, id);
+  if (decision.reuse) await endTornLine(join(dir, `${id}.jsonl`));
   if (!decision.reuse) {
     await sink.append(stamp(options.now, {
       type: 'session_start', session: id, project: options.project, agent: `field@${hostname()}`, pid: process.pid,
@@ -57,6 +60,7 @@ export function sessionSink(dir: string, id: string): SessionSink {
   return {
     id,
     async append(event: SessionEvent) {
+      await pauseAt(`append:${event.type}`);
       try {
         await appendFile(path, `${JSON.stringify(event)}\n`, { flag: 'a' });
       } catch (error) {
@@ -66,10 +70,35 @@ export function sessionSink(dir: string, id: string): SessionSink {
   };
 }
 
+/**
+ * Every append ends with a newline, so a log that does not was cut by a power loss mid-write. The
+ * next event must start on a line of its own, or the cut line would swallow it too. (Two processes
+ * doing this at once leave a blank line, which readers skip.)
+ */
+async function endTornLine(path: string): Promise<void> {
+  const handle = await open(path, 'r').catch(() => null);
+  if (!handle) return;
+  let torn = false;
+  try {
+    const { size } = await handle.stat();
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      torn = last[0] !== 0x0a;
+    }
+  } finally {
+    await handle.close();
+  }
+  if (torn) await appendFile(path, '\n').catch((error: unknown) => Promise.reject(ioError(error, path)));
+}
+
 export async function endSession(dir: string, id: string, status: 'ended' | 'abandoned', reason: EndReason, now: Date): Promise<void> {
+  await endTornLine(join(dir, `${id}.jsonl`));
   await sessionSink(dir, id).append(stamp(now, { type: 'session_end', status, end_reason: reason }));
   const events = await readSession(dir, id);
-  await writeFileAtomic(join(dir, `${id}.md`), renderSessionMarkdown(id, events));
+  // <workRoot>/<project>/sessions: a workspace session-log template wins over the shipped one.
+  const template = await loadTemplate('session-log', dirname(dirname(dir)));
+  await writeFileAtomic(join(dir, `${id}.md`), renderSessionMarkdown(id, events, template));
 }
 
 export async function readSession(dir: string, id: string): Promise<SessionEvent[]> {

@@ -58,7 +58,7 @@ export function createCounters(configDir: string, now: () => Date = () => new Da
       fresh[model] = { ...fresh[model], [kind]: calibrate(fresh[model]?.[kind], kind, counted, observed, now()) };
       table[model] = fresh[model];
       try {
-        await writeFileAtomic(path, `${JSON.stringify(fresh, null, 2)}\n`);
+        await writeFileAtomic(path, `${JSON.stringify(fresh, null, 2)}\n`, { state: true });
       } catch {
         // A read-only config dir costs the calibration, not the answer.
       }

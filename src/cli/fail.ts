@@ -12,8 +12,17 @@ export function toFieldError(error: unknown): FieldError {
 
 export function formatError(error: FieldError): string {
   const style = stderrStyle();
-  const fix = error.fix ? ` ${style.dim(`(${error.fix})`)}` : '';
-  return `${style.red('field:')} ${error.message}${fix}\n`;
+  const fix = error.fix ? ` ${style.dim(`(${visible(error.fix)})`)}` : '';
+  return `${style.red('field:')} ${visible(error.message)}${fix}\n`;
+}
+
+/**
+ * Messages quote what the user typed (file names, values). A newline there would break the one-line
+ * error and an escape sequence would drive the terminal, so control characters are shown escaped.
+ */
+export function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 export function reportError(error: unknown): number {

@@ -38,6 +38,8 @@ export async function readAttachment(path: string): Promise<Attachment> {
     throw unreadable(path, error);
   }
   if (info.isDirectory()) throw new FieldError('bad_input', `-f ${path} is a folder, not a file`, { fix: 'attach files one by one: -f a.ts -f b.ts' });
+  // A device or a pipe has no end (or no size) to check: /dev/zero would be read forever.
+  if (!info.isFile()) throw new FieldError('bad_input', `-f ${path} is not a regular file (a device, pipe or socket)`, { fix: 'save the content to a file first, or pipe it on stdin' });
   if (info.size > MAX_FILE_BYTES) throw tooLarge(path, info.size);
   let data: Buffer;
   try {

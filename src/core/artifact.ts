@@ -5,6 +5,7 @@
 import matter from 'gray-matter';
 import type { Mode } from './modes.js';
 import type { FitAction } from './budget-fit.js';
+import type { ThermalFrontmatter } from './pacing-snapshot.js';
 
 export const ARTIFACT_STATUSES = ['complete', 'partial', 'truncated', 'canceled'] as const;
 export type ArtifactStatus = (typeof ARTIFACT_STATUSES)[number];
@@ -26,7 +27,7 @@ export interface ArtifactFrontmatter {
   inputs: Array<{ path: string; sha256: string }>;
   tokens: { prompt: number; output: number; thinking: number; budget: number; counter: 'estimate' | 'exact' };
   timing: { load_ms: number; first_token_ms: number | null; total_ms: number; tok_per_s: number };
-  thermal: { level: string; prompts_in_window: number | null; on_battery: boolean | null };
+  thermal: ThermalFrontmatter;
   files: string[];
   thinking_file?: string;
   content_sha256: string;
@@ -35,8 +36,31 @@ export interface ArtifactFrontmatter {
   budget_fit?: FitAction[];
   /** Why the status is not complete, in words (truncation evidence, the error that cut it short). */
   status_reason?: string;
-  quality: null;
+  quality: ArtifactQuality | null;
   lab: null;
+  /** The template the answer was checked against; null when none applies (see templates/README.md). */
+  template?: string | null;
+  /** Required template checks still failing after any repair turn, as `<check>: <message>`. */
+  checks?: string[];
+  /** Advisory template checks failing: for the reviewer; they never cost a repair turn. */
+  advice?: string[];
+}
+
+/** What became of the repair turn: none needed, done, or why it did not run or failed. */
+export type RepairState = 'none' | 'done' | 'disabled' | 'skipped_incomplete' | 'skipped_over_budget' | 'failed' | 'canceled';
+
+/**
+ * The quality estimate, from the template checks (a human rating may be added beside them later).
+ * `estimate` is the share of the template's checks (required and advisory) that pass on the saved
+ * answer, 0 to 1; `template_result` says whether the required ones passed on the first answer,
+ * after a repair turn, or never.
+ */
+export interface ArtifactQuality {
+  estimate: number;
+  checks_passed: number;
+  checks_total: number;
+  template_result: 'first_time' | 'after_repair' | 'never';
+  repair: RepairState;
 }
 
 /** Required keys every record must carry; readers and tests check against this list. */
@@ -48,13 +72,21 @@ export const REQUIRED_FRONTMATTER_KEYS = [
 
 export function renderRecord(frontmatter: ArtifactFrontmatter, body: string): string {
   const clean = JSON.parse(JSON.stringify(frontmatter)) as Record<string, unknown>;
-  return matter.stringify(body.endsWith('\n') ? body : `${body}\n`, clean);
+  // Given a string, matter.stringify parses it first: an answer opening with its own `---` block would
+  // lose that block and leak its keys into the record's frontmatter (a `---js` one would not save at all).
+  // A file object is taken as is.
+  return matter.stringify({ content: body.endsWith('\n') ? body : `${body}\n` }, clean);
 }
 
 export function parseRecord(text: string): { data: Record<string, unknown>; body: string } {
   // gray-matter caches by input string; a fresh options object disables that so edits are seen.
-  const parsed = matter(text, {});
+  // Its `---js` engine would eval the frontmatter: a record synced back from anywhere must never run.
+  const parsed = matter(text, { engines: { js: refuseEngine, javascript: refuseEngine, coffee: refuseEngine } });
   return { data: parsed.data, body: parsed.content };
+}
+
+function refuseEngine(): never {
+  throw new Error('executable frontmatter (---js) is not allowed in a record');
 }
 
 /** The first `# ` heading of the answer, else the first line of the prompt. */

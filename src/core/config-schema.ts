@@ -4,10 +4,12 @@
  * allowed ones, so a typo never becomes a silent default.
  */
 import { FieldError } from './errors.js';
+import { safeRelativePath } from './lab-target.js';
 import { MODES } from './modes.js';
 import { HISTORY_STRATEGIES } from './history-fit.js';
 import { validateProjectName } from './names.js';
 import { normaliseOllamaHost } from './ollama-host.js';
+import { SECRET_RULE_IDS, isSecretRuleId } from './secret-rules.js';
 
 export type ConfigValue = string | number | boolean;
 
@@ -46,6 +48,12 @@ const oneOf = (allowed: readonly string[]) => (value: unknown, key: string): str
 
 const host = (value: unknown, key: string): string => normaliseOllamaHost(text(value, key));
 
+const importDir = (value: unknown, key: string): string => {
+  const safe = safeRelativePath(text(value, key));
+  if (!safe) throw bad(key, value, 'a folder inside the lab repository: a relative path without ..');
+  return safe;
+};
+
 const project = (value: unknown, key: string): string => {
   try {
     return validateProjectName(text(value, key));
@@ -60,6 +68,13 @@ const modelName = (value: unknown, key: string): string => {
   return name;
 };
 
+const secretRules = (value: unknown, key: string): string => {
+  const ids = text(value, key).split(',').map((id) => id.trim()).filter(Boolean);
+  const unknown = ids.filter((id) => !isSecretRuleId(id));
+  if (ids.length === 0 || unknown.length > 0) throw bad(key, value, `comma-separated secret rule ids from: ${SECRET_RULE_IDS.join(', ')}`);
+  return [...new Set(ids)].join(',');
+};
+
 const STATIC_KEYS: Record<string, KeySpec> = {
   ollamaHost: { describe: 'Ollama server URL (default: OLLAMA_HOST, else http://127.0.0.1:11434)', parse: host },
   workRoot: { describe: 'workspace folder (default: FIELD_WORK, else ~/field-work)', parse: text },
@@ -71,10 +86,17 @@ const STATIC_KEYS: Record<string, KeySpec> = {
   'ollama.stallSeconds': { describe: 'give up when no data arrives for this long mid-answer', parse: int(1, 3600), default: 60 },
   'ollama.firstTokenSeconds': { describe: 'give up when the first token takes longer (model load included)', parse: int(1, 7200), default: 300 },
   'ollama.busyRetries': { describe: 'retries when Ollama answers 503 busy (waits double, with jitter)', parse: int(0, 10), default: 3 },
+  'checks.repairTurns': { describe: 'repair turns asked for when an answer fails its template checks (0 = record only)', parse: int(0, 3), default: 1 },
   'pacing.warnPrompts': { describe: 'prompts in the window before a warm warning', parse: int(1, 1000), default: 15 },
   'pacing.hotPrompts': { describe: 'prompts in the window before a cooldown', parse: int(1, 1000), default: 20 },
-  'pacing.windowMinutes': { describe: 'rolling window for counting prompts', parse: int(1, 1440), default: 30 },
+  'pacing.windowMinutes': { describe: 'rolling window for counting prompts (a 5-minute break empties it sooner)', parse: int(1, 1440), default: 60 },
   'pacing.slowdownRatio': { describe: 'tok/s below this share of baseline suggests throttling', parse: ratio, default: 0.75 },
+  'pacing.slowdownRuns': { describe: 'slow runs in a row (below slowdownRatio) before a cooldown', parse: int(1, 10), default: 2 },
+  'pacing.batteryRatio': { describe: 'on battery, warnPrompts and hotPrompts are multiplied by this', parse: ratio, default: 0.75 },
+  'pacing.cooldownMinMinutes': { describe: 'shortest cooldown, and the idle time after which a warm laptop counts as rested', parse: int(1, 120), default: 5 },
+  'pacing.cooldownMaxMinutes': { describe: 'longest cooldown, after the hottest runs', parse: int(1, 240), default: 10 },
+  'pacing.hotCelsius': { describe: 'Linux: hottest thermal zone at which to cool down (warm 10 degrees below)', parse: int(40, 120), default: 90 },
+  'secrets.allow': { describe: 'secret rules never to block on (comma-separated ids; see docs/safety.md)', parse: secretRules },
 };
 
 interface PatternSpec extends KeySpec {
@@ -90,6 +112,10 @@ const PATTERN_KEYS: PatternSpec[] = [
   },
   {
     pattern: /^labRepos\.([a-z0-9][a-z0-9-]{0,31})$/, example: 'labRepos.<project>', describe: 'lab repository checkout for a project', parse: text,
+  },
+  {
+    pattern: /^labImport\.([a-z0-9][a-z0-9-]{0,31})$/, example: 'labImport.<project>',
+    describe: 'import folder inside the lab repository (default field-import/<project>)', parse: importDir,
   },
 ];
 
@@ -121,10 +147,16 @@ export function describeKeys(): Array<{ key: string; describe: string; default?:
 /** Flattens `{ budget: { numCtx: 8192 } }` to `{ 'budget.numCtx': 8192 }`. */
 export function flattenConfig(value: unknown, prefix = ''): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return prefix ? { [prefix]: value } : {};
+  // No key is deeper than three levels; a hand-edited file nested thousands deep must not blow the stack.
+  if (prefix.split('.').length > MAX_KEY_DEPTH) {
+    throw new FieldError('config', `config key ${JSON.stringify(`${prefix.slice(0, 60)}...`)} is nested too deep`, { fix: 'see `field config list` for the keys' });
+  }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) Object.assign(out, flattenConfig(v, prefix ? `${prefix}.${k}` : k));
   return out;
 }
+
+const MAX_KEY_DEPTH = 8;
 
 /** Checks a whole stored config; the first bad entry is reported with the file to fix. */
 export function validateStoredConfig(raw: unknown, file: string): Record<string, ConfigValue> {

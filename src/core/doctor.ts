@@ -7,6 +7,10 @@ import { EXIT_CODES } from './errors.js';
 import type { ErrorKind } from './errors.js';
 import type { Mode } from './modes.js';
 import type { ModelStatus } from './model-drift.js';
+import { PRESSURE_LABELS } from './sensor-readings.js';
+import type { PowerReading, ThermalReading } from './sensor-readings.js';
+
+export type { PowerReading, SensorPort, ThermalReading } from './sensor-readings.js';
 
 export type FindingStatus = 'ok' | 'warn' | 'fail';
 
@@ -18,20 +22,6 @@ export interface Finding {
   fix?: string;
   /** On failures only: which FieldError kind this is, so the exit code matches the rest of the CLI. */
   kind?: ErrorKind;
-}
-
-/** macOS thermal pressure level (0 nominal .. 4 sleeping), or the hottest Linux thermal zone. */
-export type ThermalReading =
-  | { source: 'notifyutil'; level: number }
-  | { source: 'sysfs'; celsius: number; zone: string }
-  | 'unknown';
-
-export type PowerReading = { source: 'pmset' | 'sysfs'; onBattery: boolean; batteryPercent: number | null } | 'unknown';
-
-export interface SensorPort {
-  /** Never throws: anything unreadable is 'unknown'. */
-  thermal(): Promise<ThermalReading>;
-  power(): Promise<PowerReading>;
 }
 
 export interface Problem {
@@ -86,7 +76,6 @@ const SETUP_FIX = 'run `field setup`';
 /** Above this the laptop is already hot before a single prompt. */
 const HOT_CELSIUS = 85;
 const LOW_BATTERY_PERCENT = 20;
-const PRESSURE_LABELS = ['nominal', 'moderate', 'heavy', 'trapping', 'sleeping'] as const;
 
 export function diagnose(facts: DoctorFacts): Finding[] {
   return [

@@ -3,8 +3,8 @@
  * An async generator of events so the one-shot CLI and the TUI consume the same thing.
  */
 import { createHash } from 'node:crypto';
-import { composeUserMessage, overBudgetError, planWithCounters } from './budget.js';
-import type { AttachmentText, BudgetPlan, BudgetRequest } from './budget.js';
+import { composeUserMessage, overBudgetError, planBudget, planWithCounters } from './budget.js';
+import type { AttachmentText, BudgetPlan, BudgetRequest, TokenCounter } from './budget.js';
 import { fitAttachments } from './budget-fit.js';
 import type { FitAction } from './budget-fit.js';
 import { promptWasCut } from './calibration.js';
@@ -19,22 +19,45 @@ import { FieldError, isFieldError } from './errors.js';
 import type { GenerationEvent, GenerationMetrics } from './generation-events.js';
 import { MODE_SPECS } from './modes.js';
 import type { Mode, CodeLang } from './modes.js';
+import { thermalFrontmatter } from './pacing-snapshot.js';
+import type { PacingSnapshot } from './pacing-snapshot.js';
 import { slugify } from './names.js';
 import { estimateTokens } from './token-estimate.js';
 import { assertNever } from './assert-never.js';
 import { stamp } from './session-events.js';
 import type { SessionEventBody } from './session-events.js';
 import type { ArtifactDraft, ArtifactStore, ChatPort, Clock, CounterPort, FinalMetrics, SessionSink } from './ports.js';
+import { checkAndRepair, checkFields } from './repair.js';
+import type { CheckOutcome } from './repair.js';
+import { templateInstruction } from './template.js';
+import type { Template } from './template.js';
+import type { ParseTs } from './structure-check.js';
+import { screenSecrets } from './secret-gate.js';
+import type { SecretPolicy } from './secret-gate.js';
 
 /** Shown to the model and recorded in the artifact: a workspace-relative or user-given path, or `stdin`. */
 export type Attachment = AttachmentText;
 export { composeUserMessage };
+
+/** A model-ready image (see core/image-rules): sent with the user message, counted, recorded. */
+export interface ImageInput {
+  /** The file name the user gave, or `camera`. */
+  label: string;
+  sha256: string;
+  /** Standard padded base64, no data-URL prefix: the only form Ollama's Go decoder accepts. */
+  base64: string;
+  /** Budget cost: the larger of the model's own cost and Ollama's flat per-image count. */
+  tokens: number;
+  /** Where the stripped snapshot is kept, relative to the project; null when nothing is saved. */
+  snapshotPath: string | null;
+}
 
 export interface GenerationInput {
   mode: Mode;
   project: string;
   prompt: string;
   attachments: Attachment[];
+  images?: ImageInput[];
   /** The installed Modelfile's system prompt: counted, never sent (the model carries it). */
   system: string;
   modelfileSha256: string | null;
@@ -48,6 +71,12 @@ export interface GenerationInput {
   historyStrategy?: HistoryStrategy;
   /** --fit: trim attachments (last given first) rather than refuse. */
   fit?: boolean;
+  /** The pacing state the prompt was started under; recorded in the prompt event and the artifact. */
+  pacing?: PacingSnapshot;
+  /** Templates the answer is checked against (none: no checks); see core/repair.ts. */
+  checks?: { templates: readonly Template[]; repairTurns: number; /** Named with --template: its skeleton is sent. */ explicit: boolean };
+  /** Secrets found in the prompt or attachments block the request unless allowed or redacted. */
+  secrets?: SecretPolicy;
 }
 
 export interface GenerationDeps {
@@ -59,6 +88,8 @@ export interface GenerationDeps {
   clock: Clock;
   newId: (prefix: string) => string;
   signal: AbortSignal;
+  /** Lazy TypeScript parser for code checks. */
+  loadSyntax?: () => Promise<ParseTs>;
 }
 
 export function sha256(text: string): string {
@@ -67,7 +98,17 @@ export function sha256(text: string): string {
 
 export async function* generate(input: GenerationInput, deps: GenerationDeps): AsyncGenerator<GenerationEvent> {
   const spec = MODE_SPECS[input.mode];
-  const { request, plan, fit, notice } = await planRequest(input, deps);
+  const images = input.images ?? [];
+  // Secrets are screened first: a blocked prompt is never counted, logged in clear or sent.
+  const screened = screenSecrets(input.prompt, input.attachments, input.secrets);
+  if (!screened.ok) {
+    await logEvent(deps, { type: 'error', kind: screened.error.kind, message: screened.error.message, path: null });
+    yield { type: 'error', error: screened.error, recordPath: null };
+    return;
+  }
+  input = { ...input, prompt: screened.prompt, attachments: screened.attachments };
+  const logPrompt = screened.logPrompt;
+  const { request, plan, fit, notice, counter } = await planRequest(input, deps);
   yield { type: 'budget', plan, fit, notice, ...(notice ? { history: [...(request.history ?? [])] } : {}) };
   if (!plan.fits) {
     const error = overBudgetError(plan);
@@ -79,14 +120,19 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
   const userMessage = composeUserMessage(request.prompt, request.attachments);
   const promptSha = sha256(input.prompt);
   await logEvent(deps, {
-    type: 'prompt', mode: input.mode, model: spec.model, text: input.prompt, sha256: promptSha,
-    inputs: input.attachments.map((a) => a.label), budget: plan,
-    ...(fit.length ? { fit } : {}), ...(notice ? { notice } : {}),
+    type: 'prompt', mode: input.mode, model: spec.model, text: logPrompt, sha256: promptSha,
+    inputs: [...images.map((i) => i.snapshotPath ?? i.label), ...input.attachments.map((a) => a.label)], budget: plan,
+    ...(fit.length ? { fit } : {}), ...(notice ? { notice } : {}), ...(input.pacing ? { pacing: input.pacing } : {}),
   });
 
   let draft: ArtifactDraft | null = null;
   try {
-    draft = deps.store ? await deps.store.reserve(spec.folder, slugify(input.prompt)) : null;
+    draft = deps.store
+      ? await deps.store.reserve(spec.folder, slugify(screened.logPrompt), {
+        mode: input.mode, project: input.project, session: deps.session?.id ?? null, prompt_sha256: promptSha,
+        modelfile_sha256: input.modelfileSha256, num_ctx: input.numCtx, started: deps.clock.now().toISOString(),
+      })
+      : null;
   } catch (error) {
     const fieldError = asFieldError(error);
     await logEvent(deps, { type: 'error', kind: fieldError.kind, message: fieldError.message, path: null });
@@ -108,7 +154,10 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
     const stream = deps.chat.chat(
       {
         model: spec.model,
-        messages: [...(request.history ?? []), { role: 'user', content: userMessage }],
+        messages: [
+          ...(request.history ?? []),
+          { role: 'user', content: userMessage, ...(images.length > 0 ? { images: images.map((i) => i.base64) } : {}) },
+        ],
         think: spec.think,
         truncate: false,
         options: { num_ctx: input.numCtx, num_predict: request.reserveOutput },
@@ -141,7 +190,8 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
   const totalMs = deps.clock.monotonic() - started;
   const metrics = toMetrics(final, firstTokenMs, totalMs);
   if (final) {
-    if (!failure) await deps.counters.record(input.base, plan.counter, plan.input, final.promptEvalCount);
+    // Image costs are upper bounds and the server counts them its own way: calibrate on text-only requests.
+    if (!failure && images.length === 0) await deps.counters.record(input.base, plan.counter, plan.input, final.promptEvalCount);
     yield { type: 'done', metrics };
     await logEvent(deps, {
       type: 'generation_end', mode: input.mode, model: spec.model, done_reason: metrics.doneReason,
@@ -151,11 +201,13 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
   }
 
   const canceled = failure?.kind === 'canceled';
+  // Image costs are upper bounds, so only the text part is held against prompt_eval_count.
+  const textTokens = plan.input - images.reduce((sum, i) => sum + i.tokens, 0);
   const { status, reason } = decideStatus({
     doneReason: final?.doneReason ?? null,
-    promptCut: final ? promptWasCut(plan.counter, plan.input, final.promptEvalCount) : false,
+    promptCut: final ? promptWasCut(plan.counter, textTokens, final.promptEvalCount) : false,
     promptEvalCount: final ? final.promptEvalCount : null,
-    promptTokensSent: plan.input,
+    promptTokensSent: textTokens,
     canceled,
     failed: failure !== null && !canceled,
   });
@@ -166,12 +218,28 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
       : { type: 'error', kind: failure.kind, message: failure.message, path: draft?.recordPath ?? null });
   }
 
+  let checked: CheckOutcome | null = null;
+  if (draft && answer && input.checks) {
+    checked = yield* checkAndRepair(
+      {
+        mode: input.mode, model: spec.model, think: spec.think, numCtx: input.numCtx, reserveOutput: request.reserveOutput, system: input.system,
+        userMessage, answer, status, ...input.checks,
+        planRepair: (first, repair) => planBudget({
+          ...request, prompt: repair, attachments: [], images: [],
+          history: [...(request.history ?? []), { role: 'user', content: userMessage }, { role: 'assistant', content: first }],
+        }, counter),
+      },
+      { chat: deps.chat, clock: deps.clock, signal: deps.signal, ...(deps.loadSyntax ? { loadSyntax: deps.loadSyntax } : {}), log: (e) => logEvent(deps, e) },
+    );
+    failure ??= checked?.canceled ?? null;
+  }
+
   // A failure before any text leaves nothing worth a record; the reserved name is released.
   if (draft && (answer || thinking || !failure)) {
     try {
       const event = await saveArtifact({
-        input, deps, draft, plan, fit, answer, thinking, status, reason, metrics, final, createdAt,
-        promptSha, digest: await digest,
+        input, deps, draft, plan, fit, answer: checked?.answer ?? answer, thinking: joinThinking(thinking, checked?.thinking ?? ''), status, reason, metrics, final, createdAt,
+        promptSha, digest: await digest, checked,
       });
       yield event;
     } catch (error) {
@@ -202,9 +270,10 @@ interface SaveArgs {
   createdAt: Date;
   promptSha: string;
   digest: string | null;
+  checked: CheckOutcome | null;
 }
 
-const CODE_TARGETS: Record<CodeLang, (name: string, folder: string) => string> = {
+export const CODE_TARGETS: Record<CodeLang, (name: string, folder: string) => string> = {
   ts: (name, folder) => `${folder}/${name}.ts`,
   tsx: (name, folder) => `${folder}/${name}.tsx`,
   sql: (name) => `migrations/${name}.sql`,
@@ -220,6 +289,7 @@ async function saveArtifact(a: SaveArgs): Promise<GenerationEvent> {
   const thinkingFile = a.thinking ? `${spec.folder}/${a.draft.name}.thinking.md` : undefined;
   if (thinkingFile) files.push({ path: thinkingFile, content: `${a.thinking.trim()}\n` });
 
+  const checks = checkFields(a.checked, spec.review);
   const frontmatter: ArtifactFrontmatter = {
     id: a.deps.newId('art'),
     type: a.input.mode,
@@ -234,7 +304,10 @@ async function saveArtifact(a: SaveArgs): Promise<GenerationEvent> {
     modelfile_sha256: a.input.modelfileSha256,
     params: { temperature: spec.temperature, num_ctx: a.input.numCtx, num_predict: a.plan.reserveOutput },
     prompt_sha256: a.promptSha,
-    inputs: a.input.attachments.map((att) => ({ path: att.label, sha256: sha256(att.text) })),
+    inputs: [
+      ...(a.input.images ?? []).map((i) => ({ path: i.snapshotPath ?? i.label, sha256: i.sha256 })),
+      ...a.input.attachments.map((att) => ({ path: att.label, sha256: sha256(att.text) })),
+    ],
     tokens: {
       prompt: a.final?.promptEvalCount ?? a.plan.input,
       output: a.final?.evalCount ?? 0,
@@ -243,20 +316,24 @@ async function saveArtifact(a: SaveArgs): Promise<GenerationEvent> {
       counter: a.final ? 'exact' : a.plan.counter,
     },
     timing: { load_ms: a.metrics.loadMs, first_token_ms: a.metrics.firstTokenMs, total_ms: a.metrics.totalMs, tok_per_s: a.metrics.tokPerSec },
-    thermal: { level: 'unknown', prompts_in_window: null, on_battery: null },
+    thermal: thermalFrontmatter(a.input.pacing, a.final ? a.metrics.tokPerSec : null),
     files: files.filter((f) => f.path !== thinkingFile).map((f) => f.path),
     ...(thinkingFile ? { thinking_file: thinkingFile } : {}),
     content_sha256: sha256(a.answer),
-    review: [...spec.review],
+    review: checks.review,
     ...(a.fit.length ? { budget_fit: a.fit } : {}),
     ...(a.reason ? { status_reason: a.reason } : {}),
-    quality: null,
+    quality: checks.quality,
     lab: null,
+    template: checks.template,
+    checks: checks.checks,
+    advice: checks.advice,
   };
   await a.draft.promote(renderRecord(frontmatter, a.answer), files);
   await logEvent(a.deps, {
     type: 'artifact', mode: a.input.mode, path: a.draft.recordPath, files: frontmatter.files, status: a.status,
     id: frontmatter.id, content_sha256: frontmatter.content_sha256,
+    template: checks.template, checks: checks.checks, template_result: checks.quality?.template_result ?? null,
   });
   return {
     type: 'artifact', recordPath: a.draft.recordPath, files: frontmatter.files, status: a.status, frontmatter,
@@ -269,6 +346,8 @@ interface PlannedRequest {
   plan: BudgetPlan;
   fit: FitAction[];
   notice: string | null;
+  /** The counter that made the plan, for later turns of the same request (the repair). */
+  counter: TokenCounter;
 }
 
 /** Counts, then fits the history and (with --fit) the attachments; never touches system or prompt. */
@@ -282,22 +361,35 @@ async function planRequest(input: GenerationInput, deps: GenerationDeps): Promis
     reserveOutput: input.reserveOutput ?? spec.reserveOutput,
     system: input.system,
     prompt: input.prompt,
-    attachments: input.attachments,
+    // A template named with --template travels as the first attachment, so the breakdown shows it.
+    attachments: [...templateNote(input), ...input.attachments],
+    images: (input.images ?? []).map((i) => ({ label: i.label, tokens: i.tokens })),
     history: input.history ?? [],
     think: spec.think,
     template,
   };
   let plan = await planWithCounters(request, estimate, exact);
   let notice: string | null = null;
-  if (plan.fits) return { request, plan, fit: [], notice };
+  if (plan.fits) return { request, plan, fit: [], notice, counter: estimate };
   const counter = (await exact()) ?? estimate;
   if (request.history?.length) {
     const fitted = await fitHistory(request, counter, input.historyStrategy ?? 'summarize', summarizeWith(deps.chat, spec.model, input.numCtx, deps.signal));
     ({ request, plan, notice } = fitted);
   }
-  if (plan.fits || !input.fit) return { request, plan, fit: [], notice };
+  if (plan.fits || !input.fit) return { request, plan, fit: [], notice, counter };
   const fitted = fitAttachments(request, counter);
-  return { request: fitted.request, plan: fitted.plan, fit: fitted.actions, notice };
+  return { request: fitted.request, plan: fitted.plan, fit: fitted.actions, notice, counter };
+}
+
+/** The chosen template's skeleton, when the user named one with --template. */
+function templateNote(input: GenerationInput): Attachment[] {
+  const chosen = input.checks?.explicit ? input.checks.templates[0] : undefined;
+  return chosen ? [{ label: `template ${chosen.name} (${chosen.order.join(', ') || 'per-item sections'})`, text: templateInstruction(chosen) }] : [];
+}
+
+/** The repair turn's reasoning follows the first answer's, under its own heading. */
+function joinThinking(first: string, repair: string): string {
+  return repair.trim() ? `${first.trimEnd()}\n\n## Repair turn\n\n${repair.trim()}` : first;
 }
 
 function toMetrics(final: FinalMetrics | null, firstTokenMs: number | null, totalMs: number): GenerationMetrics {

@@ -3,6 +3,7 @@ import type { BudgetPlan } from './budget.js';
 import type { FitAction } from './budget-fit.js';
 import type { ArtifactStatus, ArtifactFrontmatter } from './artifact.js';
 import type { FieldError } from './errors.js';
+import type { Finding } from './structure-check.js';
 import type { TemplateMessage } from './chat-template.js';
 
 export interface GenerationMetrics {
@@ -25,6 +26,8 @@ export type GenerationEvent =
   | { type: 'thinking'; text: string }
   | { type: 'token'; text: string }
   | { type: 'done'; metrics: GenerationMetrics }
+  /** A repair turn starts: the template's required checks failed; the tokens that follow are its reply. */
+  | { type: 'repair'; template: string; targets: string[]; findings: Finding[]; plan: BudgetPlan }
   | { type: 'artifact'; recordPath: string; files: string[]; status: ArtifactStatus; frontmatter: ArtifactFrontmatter; answer: string; code: Record<string, string> }
   | { type: 'error'; error: FieldError; recordPath: string | null };
 

@@ -2,8 +2,20 @@ import { FieldError } from './errors.js';
 
 const PROJECT_RE = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
+/** Workspace folders that hold the user's own templates and Modelfiles, never a project. */
+export const RESERVED_FOLDERS = ['templates', 'modelfiles'] as const;
+
+export function isProjectName(name: string): boolean {
+  return PROJECT_RE.test(name) && !(RESERVED_FOLDERS as readonly string[]).includes(name);
+}
+
 /** Project names become folder names: a strict whitelist rules out path tricks outright. */
 export function validateProjectName(name: string): string {
+  if ((RESERVED_FOLDERS as readonly string[]).includes(name)) {
+    throw new FieldError('bad_input', `${JSON.stringify(name)} is reserved for your own ${name} in the workspace`, {
+      fix: 'pick another project code (e.g. acme)',
+    });
+  }
   if (!PROJECT_RE.test(name)) {
     throw new FieldError('bad_input', `invalid project name ${JSON.stringify(name)}`, {
       fix: 'use a short code: lowercase letters, digits and dashes, at most 32 characters (e.g. acme)',

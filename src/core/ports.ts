@@ -5,6 +5,7 @@
 import type { SessionEvent } from './session-events.js';
 import type { CounterKind, TokenCounter } from './budget.js';
 import type { ChatTemplate } from './chat-template.js';
+import type { PartialProvenance } from './recovery.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -59,8 +60,8 @@ export interface ArtifactDraft {
 }
 
 export interface ArtifactStore {
-  /** Reserves the next free version of `<folder>/<slug>` and opens its partial file. */
-  reserve(folder: string, slug: string): Promise<ArtifactDraft>;
+  /** Reserves the next free version of `<folder>/<slug>` and opens its partial file (headed by the provenance). */
+  reserve(folder: string, slug: string, provenance?: PartialProvenance): Promise<ArtifactDraft>;
 }
 
 export interface SessionSink {

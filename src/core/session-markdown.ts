@@ -1,5 +1,6 @@
-/** The human-readable session log, rendered from the JSONL events. */
+/** The human-readable session log, rendered from the JSONL events in the shape of templates/session-log.md. */
 import type { SessionEvent } from './session-events.js';
+import type { Template } from './template.js';
 
 export interface SessionStats {
   id: string;
@@ -58,8 +59,9 @@ export function summariseSession(id: string, events: readonly SessionEvent[]): S
 const RATING_SCORE = { keep: 1, rework: 0.5, discard: 0 } as const;
 
 /**
- * Rough share of artifacts a lab can build on: complete ones count fully, truncated or partial half;
- * a person's rating, when there is one, replaces the guess from the status.
+ * Rough share of artifacts a lab can build on: complete ones count fully, truncated or partial half,
+ * and a person's rating, when there is one, replaces the guess from the status; then how many of the
+ * checked ones passed their template, first time or after a repair turn.
  */
 function qualityEstimate(events: readonly SessionEvent[]): string {
   const artifacts = events.filter((e) => e.type === 'artifact');
@@ -67,13 +69,23 @@ function qualityEstimate(events: readonly SessionEvent[]): string {
   const rated = new Map<string, number>();
   for (const e of events) if (e.type === 'rating') rated.set(e.path, RATING_SCORE[e.rating]);
   const score = artifacts.reduce((sum, a) => sum + (rated.get(a.path) ?? (a.status === 'complete' ? 1 : a.status === 'canceled' ? 0 : 0.5)), 0);
-  return `${Math.round((score / artifacts.length) * 100)}% of ${artifacts.length} artifact(s) complete enough for lab refinement (estimate from status; ratings refine it)`;
+  const status = `${Math.round((score / artifacts.length) * 100)}% of ${artifacts.length} artifact(s) complete enough for lab refinement (estimate from status; ratings refine it)`;
+  const checked = artifacts.filter((a) => a.template_result);
+  if (checked.length === 0) return status;
+  const first = checked.filter((a) => a.template_result === 'first_time').length;
+  const repaired = checked.filter((a) => a.template_result === 'after_repair').length;
+  return `${status}; templates: ${first + repaired} of ${checked.length} checked pass (${first} first time, ${repaired} after a repair turn)`;
 }
 
-export function renderSessionMarkdown(id: string, events: readonly SessionEvent[]): string {
+/**
+ * The log's title and section come from the session-log template: its `# ` line (with `<sess_id>`
+ * filled in) and its first required section. The hand-written sections it lists stay for the user.
+ */
+export function renderSessionMarkdown(id: string, events: readonly SessionEvent[], template: Template): string {
   const s = summariseSession(id, events);
+  const title = (template.title || '# Field session <sess_id>').replace(/<sess_id>/g, id);
   const lines = [
-    `# Field session ${id}`,
+    title,
     '',
     `- Project: ${s.project || '(unknown)'}`,
     `- Started: ${s.started ?? '(unknown)'}`,
@@ -83,7 +95,7 @@ export function renderSessionMarkdown(id: string, events: readonly SessionEvent[
     `- Output tokens: ${s.outputTokens}; mean decode rate: ${s.meanTokPerSec === null ? 'n/a' : `${s.meanTokPerSec} tok/s`}`,
     `- Quality estimate: ${qualityEstimate(events)}`,
     '',
-    '## Timeline',
+    `## ${template.sections[0] ?? 'Timeline'}`,
     '',
   ];
   for (const e of events) lines.push(`- ${e.t.slice(11, 19)} ${describe(e)}`);
@@ -100,10 +112,14 @@ function describe(e: SessionEvent): string {
       return `rated ${e.path}: ${e.rating}`;
     case 'prompt':
       return `prompt (${e.mode}, ${e.model}, ${e.budget.input} tokens in): ${oneLine(e.text)}`;
+    case 'paced':
+      return `pacing ${e.action} (${e.pacing.level}, ${e.pacing.prompts_in_window} prompts in the window): ${e.reasons.join('; ') || 'no reason recorded'}`;
     case 'generation_end':
       return `generated ${e.eval_count} tokens at ${e.tok_per_s} tok/s in ${(e.total_ms / 1000).toFixed(1)} s (${e.done_reason})`;
     case 'artifact':
-      return `saved ${e.path} (${e.status})${e.files.length ? `, code: ${e.files.join(', ')}` : ''}`;
+      return `saved ${e.path} (${e.status})${e.files.length ? `, code: ${e.files.join(', ')}` : ''}${templateNote(e)}`;
+    case 'repair':
+      return `repair turn (${e.template}): asked ${e.model} for ${e.targets.join(', ')}`;
     case 'canceled':
       return `canceled after ${e.chars} characters${e.path ? `, partial kept in ${e.path}` : ''}`;
     case 'error':
@@ -111,6 +127,12 @@ function describe(e: SessionEvent): string {
     case 'session_end':
       return `session ${e.status} (${e.end_reason})`;
   }
+}
+
+function templateNote(e: Extract<SessionEvent, { type: 'artifact' }>): string {
+  if (!e.template || !e.template_result) return '';
+  const result = { first_time: 'passed first time', after_repair: 'passed after a repair turn', never: `${e.checks?.length ?? 0} check(s) failing` }[e.template_result];
+  return `; template ${e.template}: ${result}`;
 }
 
 function oneLine(text: string): string {

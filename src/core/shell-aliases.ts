@@ -21,8 +21,8 @@ export function aliasName(mode: Mode): string {
   return `field-${mode}`;
 }
 
-// Only modes with a command today; vision joins when its image pipeline lands.
-const ALIASED_MODES = TEXT_MODES;
+// Every mode with a command: the text modes and vision (`field-vision --images napkin.jpg "..."`).
+const ALIASED_MODES: readonly Mode[] = [...TEXT_MODES, 'vision'];
 
 export const ALIAS_NAMES: readonly string[] = ALIASED_MODES.map(aliasName);
 

@@ -33,8 +33,16 @@ import type { Environment } from '../deps.js';
 import { modeSettings } from '../cli/mode-request.js';
 import type { ModeSettings } from '../cli/mode-request.js';
 import { readAttachment } from '../cli/input.js';
-import { sessionOnlyPacing } from './state/pacing-view.js';
 import type { PacingPort } from './state/pacing-view.js';
+import { policyPacing } from './pacing-port.js';
+import type { PolicyPacing } from './pacing-port.js';
+import type { RunResult } from '../cli/pacing-gate.js';
+import { secretPolicy } from '../cli/secret-policy.js';
+import { templatesForMode, loadTemplate } from '../adapters/template-files.js';
+import { loadTypeScriptSyntax } from '../adapters/typescript-syntax.js';
+import { loadModelfile } from '../adapters/modelfile-files.js';
+import { prepareImage, storeSnapshot, toBase64 } from '../adapters/image-intake.js';
+import { visionFamilyOf } from '../core/image-cost.js';
 import type { Attached, ImageAttachment, SessionInfo, SessionRow, TurnRequest, Workbench } from './ports.js';
 
 /** Turns an image file into a model-ready attachment (the vision mode's intake). */
@@ -43,8 +51,21 @@ export type ImageIntake = (path: string, mode: Mode, projectDir: string) => Prom
 export interface WorkbenchOptions {
   env: Environment;
   project: string;
+  /** A pacing view of its own (tests): it is shown and obeyed, but no gate runs and nothing is recorded. */
   pacing?: PacingPort;
+  /** The image intake; the vision mode's (sharp: checked, oriented, stripped, shrunk) by default. */
   images?: ImageIntake | null;
+}
+
+/** The vision mode's intake: the image is shrunk for the vision model and kept in snapshots/. */
+export function visionIntake(env: Environment): ImageIntake {
+  return async (path, _mode, projectDir) => {
+    const vision = await loadModelfile('vision', env.workRoot);
+    const base = env.settings.get<string>('models.vision.base') ?? vision.modelfile.from;
+    const image = await prepareImage(path, { family: visionFamilyOf(base), sketch: false });
+    const snapshotPath = await storeSnapshot(projectDir, image);
+    return { label: image.label, sha256: image.sha256, base64: toBase64(image), tokens: image.tokens, snapshotPath };
+  };
 }
 
 export async function createWorkbench(options: WorkbenchOptions): Promise<Workbench> {
@@ -61,6 +82,8 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
   });
   const admin = createOllamaAdmin(env.ollamaHost);
   const counters = createCounters(configDir(env.env), () => env.clock.now());
+  const policy: PolicyPacing | null = options.pacing ? null : policyPacing(env);
+  const intake = options.images === undefined ? visionIntake(env) : options.images;
   const settingsCache = new Map<Mode, Promise<ModeSettings>>();
   const settingsFor = (mode: Mode): Promise<ModeSettings> => {
     let cached = settingsCache.get(mode);
@@ -102,9 +125,14 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     async *run(request: TurnRequest, signal: AbortSignal): AsyncGenerator<GenerationEvent> {
       const current = requireSession();
       const settings = await settingsFor(request.mode);
+      const model = MODE_SPECS[request.mode].model;
+      const gate = policy
+        ? await policy.gate(model, request.forced, (action, decision, snapshot) =>
+            current.append(stamp(env.clock.now(), { type: 'paced', action, mode: request.mode, pacing: snapshot, reasons: decision.reasons })))
+        : null;
+      const templates = await templatesForMode(request.mode, undefined, env.workRoot);
       const images = request.attachments.flatMap((a) => (a.kind === 'image' ? [a.image] : []));
-      // `images` is the vision mode's GenerationInput field; without images nothing extra is sent.
-      const input: GenerationInput & { images?: ImageAttachment[] } = {
+      const input: GenerationInput = {
         mode: request.mode,
         project,
         prompt: request.prompt,
@@ -117,10 +145,26 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
         reserveOutput: settings.reserveOutput,
         history: [...request.history],
         historyStrategy: settings.historyStrategy,
+        ...(gate ? { pacing: gate.snapshot } : {}),
+        secrets: secretPolicy({}, env.settings.get<string>('secrets.allow')),
+        checks: { templates, repairTurns: env.settings.get<number>('checks.repairTurns')!, explicit: false },
       };
-      yield* generate(input, {
-        chat, counters, store: createArtifactStore(projectDir), session: current, clock: env.clock, newId: env.newId, signal,
-      });
+      const run: RunResult & { ran: boolean } = { ran: false, model, evalCount: 0, tokPerSec: null };
+      try {
+        for await (const event of generate(input, {
+          chat, counters, store: createArtifactStore(projectDir), session: current, clock: env.clock, newId: env.newId, signal, loadSyntax: loadTypeScriptSyntax,
+        })) {
+          if (event.type === 'token' || event.type === 'thinking') run.ran = true;
+          if (event.type === 'done') {
+            run.ran = true;
+            run.evalCount = event.metrics.outputTokens;
+            run.tokPerSec = event.metrics.tokPerSec > 0 ? event.metrics.tokPerSec : null;
+          }
+          yield event;
+        }
+      } finally {
+        if (gate && policy && run.ran) await policy.record(gate, run);
+      }
     },
 
     async previewBudget(request: TurnRequest): Promise<BudgetPlan | null> {
@@ -150,12 +194,10 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     },
 
     async attachImage(path: string, mode: Mode): Promise<Attached> {
-      if (!options.images) {
-        throw new FieldError('bad_input', 'images cannot be attached in this build: it has no image intake yet', {
-          fix: 'describe the sketch in words, or use the vision mode once it is installed',
-        });
+      if (!intake) {
+        throw new FieldError('bad_input', 'images cannot be attached here: no image intake', { fix: 'describe the sketch in words' });
       }
-      const image = await options.images(expandHome(path), mode, projectDir);
+      const image = await intake(expandHome(path), mode, projectDir);
       return { kind: 'image', label: path, tokens: image.tokens, image };
     },
 
@@ -211,7 +253,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
       const current = requireSession();
       const dir = sessionsDir(projectDir);
       const path = join(dir, `${current.id}.md`);
-      await writeFileAtomic(path, renderSessionMarkdown(current.id, await readSession(dir, current.id)));
+      await writeFileAtomic(path, renderSessionMarkdown(current.id, await readSession(dir, current.id), await loadTemplate('session-log', env.workRoot)));
       return path;
     },
 
@@ -229,7 +271,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
       }
     },
 
-    pacing: options.pacing ?? sessionOnlyPacing(),
+    pacing: options.pacing ?? policy!.port,
 
     end: closeCurrent,
   };

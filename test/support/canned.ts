@@ -24,8 +24,8 @@ If two households can record a shared expense in under 30 seconds, with the agre
 ## Kill Criteria
 - Fewer than 40% of pilot household pairs record 4 or more expenses in their first 4 weeks.
 - More than 25% of recorded expenses are edited or deleted by the other household within 7 days, which would mean the ratios do not reflect real agreements.
-- Median time to record an expense stays above 60 seconds after the second iteration of the form.
-- Fewer than 3 in 10 interviewed users say they would stop using their current spreadsheet or chat thread.
+- Median time to record an expense stays above 60 seconds over the first 6 weeks, after the second iteration of the form.
+- Fewer than 3 in 10 users interviewed at the end of the 8-week pilot say they would stop using their current spreadsheet or chat thread.
 
 ## Acceptance Criteria
 - [ ] A user can create a household pair by inviting one member of the other household by email; the pair is active only after the invite is accepted.
@@ -247,31 +247,40 @@ const DOC = `# Runbook: Restore the splits database after a bad migration
 
 **Owner:** platform on-call · **Applies to:** production D1 database \`field-splits\` · **Time to restore:** about 15 minutes
 
-## When to use this
-Use this runbook when a migration or a bulk write has corrupted or deleted rows in \`splits\`, \`categories\` or \`household_members\`, and the affected households report wrong balances.
+## When to use
+Use this runbook when a migration or a bulk write has corrupted or deleted rows in \`splits\`, \`categories\` or \`household_members\`, and the affected households report wrong balances. Do not use it for a single wrong expense: record a correcting expense instead.
 
-## Before you start
-1. Announce the incident in #incidents and set the status page to "Degraded: balances may be wrong".
-2. Put the Worker into read-only mode: \`wrangler secret put READ_ONLY\` with the value \`1\`, then confirm that \`POST /api/splits\` returns 503.
-3. Note the UTC time just before the bad change. Find it in the deploy log or with \`wrangler d1 migrations list field-splits --remote\`.
+## Prerequisites
+- Wrangler 3.60 or later, logged in to the account that owns \`field-splits\`.
+- The incident announced in #incidents and the status page set to "Degraded: balances may be wrong".
+- The UTC time just before the bad change, from the deploy log or from \`wrangler d1 migrations list field-splits --remote\`.
 
-## Restore
-1. Find the bookmark for that moment:
-   \`wrangler d1 time-travel info field-splits --timestamp=2025-06-01T09:14:00Z\`
-2. Restore to the bookmark. This overwrites the live database:
-   \`wrangler d1 time-travel restore field-splits --bookmark=<bookmark>\`
-3. Check the row counts against yesterday's metrics dashboard:
-   \`wrangler d1 execute field-splits --remote --command "SELECT COUNT(*) FROM splits"\`
-4. Spot-check the balance of two household pairs named in the incident reports.
+## Steps
+1. Put the Worker into read-only mode, entering the value \`1\` when asked:
+   \`\`\`bash
+   wrangler secret put READ_ONLY
+   \`\`\`
+2. Find the bookmark for the moment before the bad change:
+   \`\`\`bash
+   wrangler d1 time-travel info field-splits --timestamp=2025-06-01T09:14:00Z
+   \`\`\`
+3. Restore to that bookmark. This overwrites the live database and prints the bookmark of the state it replaced:
+   \`\`\`bash
+   wrangler d1 time-travel restore field-splits --bookmark=00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+   \`\`\`
+4. Remove read-only mode:
+   \`\`\`bash
+   wrangler secret delete READ_ONLY
+   \`\`\`
+5. Revert or fix the migration in a new numbered file; never edit an applied migration.
+6. Writes made between the bad change and read-only mode are lost. Export them from the Worker logs (\`wrangler tail --format json\`) and ask the affected households to re-enter them.
 
-## After the restore
-1. Remove read-only mode: \`wrangler secret delete READ_ONLY\`.
-2. Revert or fix the migration in a new numbered file; never edit an applied migration.
-3. Writes made between the bad change and read-only mode are lost. Export them first from the Worker logs (\`wrangler tail --format json\`) and ask the affected households to re-enter them.
-4. Write the post-incident review within 2 working days.
+## Verification
+Run \`wrangler d1 execute field-splits --remote --command "SELECT COUNT(*) FROM splits"\`: the count should match yesterday's metrics dashboard within the writes made since. \`POST /api/splits\` should return 201 again once read-only mode is off, and the balances of two household pairs named in the incident reports should match their own records.
 
 ## Rollback
-If the restore itself goes wrong, restore again using the bookmark printed by step 2 of **Restore**. Each restore returns the bookmark of the state it replaced.
+1. If the restore itself goes wrong, restore again with the bookmark printed by step 3 of **Steps**: each restore returns the bookmark of the state it replaced.
+2. Write the post-incident review within 2 working days.
 `;
 
 const VISION = `The image is a photo of a printed supermarket receipt lying on a wooden table, taken from slightly above and at an angle, so the bottom edge is a little out of focus.

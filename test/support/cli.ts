@@ -37,6 +37,8 @@ export async function createSandbox(options: { fake?: FakeOllama } = {}): Promis
     FIELD_CONFIG_DIR: configDir,
     OLLAMA_HOST: fake.url,
     NO_COLOR: '1',
+    // The test machine's own heat and battery must not decide whether a test prompt runs.
+    FIELD_SENSORS: 'off',
   };
   return {
     root, work, configDir, env, fake,

@@ -861,6 +861,9 @@ class FakeOllamaServer implements FakeOllama {
       return undefined;
     };
     const body = ex.body;
+    // Decoding the JSON body (images are []byte) fails before any other check.
+    const imageProblem = imagesError(body, kind);
+    if (imageProblem) return fail(400, imageProblem);
     const sentName = str(body.model) ?? '';
     if (!sentName) return fail(400, 'model is required');
     const keepAlive = parseKeepAlive(body.keep_alive);
@@ -871,6 +874,10 @@ class FakeOllamaServer implements FakeOllama {
     if (!model) return fail(404, `model '${sentName}' not found`);
     const capabilityProblem = capabilityError(model, body, kind, sentName);
     if (capabilityProblem) return fail(400, capabilityProblem);
+    // Ollama does not check vision up front: the runner fails once it meets the image (reference §7).
+    if (imagesOf(body, kind).length > 0 && !model.capabilities.includes('vision')) {
+      return fail(500, 'this model is missing data required for image input');
+    }
     const optionProblem = validateOptions(asRecord(body.options));
     if (optionProblem) return fail(500, optionProblem);
     const loaded = this.loaded.get(model.name);
@@ -927,6 +934,35 @@ function capabilityError(model: FakeModel, body: Json, kind: 'chat' | 'generate'
   return undefined;
 }
 
+function imagesOf(body: Json, kind: 'chat' | 'generate'): unknown[] {
+  if (kind === 'generate') return Array.isArray(body.images) ? body.images : [];
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  return messages.flatMap((m: unknown) => {
+    const images = asRecord(m).images;
+    return Array.isArray(images) ? images : [];
+  });
+}
+
+/**
+ * `ImageData` is []byte in Go, so JSON decoding accepts only standard padded base64 (newlines
+ * tolerated): a data-URL prefix or missing padding is a 400 before anything else (reference §2.6).
+ */
+function imagesError(body: Json, kind: 'chat' | 'generate'): string | undefined {
+  for (const image of imagesOf(body, kind)) {
+    if (typeof image !== 'string') return `json: cannot unmarshal ${Array.isArray(image) ? 'array' : typeof image} into Go value of type api.ImageData`;
+    const text = image.replace(/[\r\n]/g, '');
+    const bad = text.search(/[^A-Za-z0-9+/=]/);
+    if (bad >= 0) return `illegal base64 data at input byte ${bad}`;
+    const firstPad = text.indexOf('=');
+    if (firstPad >= 0 && (firstPad < text.length - 2 || /[^=]/.test(text.slice(firstPad)))) return `illegal base64 data at input byte ${firstPad}`;
+    if (text.length % 4 !== 0) return `illegal base64 data at input byte ${text.length - (text.length % 4)}`;
+  }
+  return undefined;
+}
+
+/** Prompt tokens an image adds: one 336 px LLaVA tile, whatever its size (the fake does not decode). */
+export const FAKE_IMAGE_TOKENS = 576;
+
 /** Multi-value parameters (stop) are listed once per value, like ShowHandler. */
 function parameterEntries(parameters: Record<string, unknown>): Array<[string, unknown]> {
   return Object.entries(parameters).flatMap(([key, value]) =>
@@ -972,7 +1008,7 @@ function messageText(body: Json, kind: 'chat' | 'generate'): { chars: number; co
 
 export function estimatePromptTokens(body: unknown, kind: 'chat' | 'generate' = 'chat'): number {
   const { chars, count } = messageText(asRecord(body), kind);
-  return Math.ceil(chars / 4) + 10 * count;
+  return Math.ceil(chars / 4) + 10 * count + FAKE_IMAGE_TOKENS * imagesOf(asRecord(body), kind).length;
 }
 
 let qwen: BpeCounter | null = null;
@@ -987,7 +1023,7 @@ export function chatPromptTokens(body: unknown, modelSystem: string | undefined)
   const messages = (asRecord(body).messages as Array<{ role?: string; content?: string }> | undefined) ?? [];
   const system = messages[0]?.role === 'system' || !modelSystem ? [] : [{ role: 'system', content: modelSystem }];
   const rendered = [...system, ...messages].map((m) => `<|im_start|>${m.role ?? 'user'}\n${m.content ?? ''}<|im_end|>\n`).join('');
-  return qwen.count(`${rendered}<|im_start|>assistant\n`);
+  return qwen.count(`${rendered}<|im_start|>assistant\n`) + FAKE_IMAGE_TOKENS * imagesOf(asRecord(body), 'chat').length;
 }
 
 function finalMetrics(reply: StreamReply, call: InferenceCall, emitted: number): Json {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ArtifactFrontmatter, ArtifactStatus } from '../../src/core/artifact.js';
 import type { BudgetPlan } from '../../src/core/budget.js';
 import { FieldError } from '../../src/core/errors.js';
+import { thermalFrontmatter } from '../../src/core/pacing-snapshot.js';
 import type { GenerationEvent } from '../../src/core/generation-events.js';
 import { gaugeReading, initialState, reducer } from '../../src/tui/state/reducer.js';
 import type { UiAction, UiState } from '../../src/tui/state/reducer.js';
@@ -24,7 +25,7 @@ function frontmatter(status: ArtifactStatus, output: number, reason?: string): A
     id: 'art_1', type: 'prd', project: 'acme', title: 't', status, created: '2026-01-01T00:00:00Z', session: INFO.id, model: 'field-prd',
     base_model: 'qwen3:8b', model_digest: null, modelfile_sha256: null, params: { temperature: 0.7, num_ctx: 8192, num_predict: 2048 },
     prompt_sha256: 'x', inputs: [], tokens: { prompt: 10, output, thinking: 0, budget: 8192, counter: 'exact' },
-    timing: { load_ms: 0, first_token_ms: 5, total_ms: 10, tok_per_s: 24 }, thermal: { level: 'unknown', prompts_in_window: null, on_battery: null },
+    timing: { load_ms: 0, first_token_ms: 5, total_ms: 10, tok_per_s: 24 }, thermal: thermalFrontmatter(undefined, null),
     files: [], content_sha256: 'y', review: [], ...(reason ? { status_reason: reason } : {}), quality: null, lab: null,
   };
 }
@@ -119,6 +120,36 @@ describe('streaming', () => {
     expect(s.blocks.at(-1)).toMatchObject({ kind: 'error', text: 'Ollama is not running (start Ollama (`ollama serve`))' });
     expect(s.editor.text).toBe('Needs Ollama');
     expect(s.ollama.state).toBe('down');
+  });
+});
+
+describe('repair turns and late holds', () => {
+  it('a repair turn is announced, streams as a new reply, and the saved (merged) answer goes into the history', async () => {
+    let s = started(ready(), 'PRD');
+    s = run(s, gen(...tokens('# PRD\n## Problem Statement\nhalf a li')));
+    s = run(s, gen({ type: 'repair', template: 'prd', targets: ['Kill Criteria'], findings: [], plan: plan(900) }));
+    expect(s.blocks.at(-2)).toMatchObject({ kind: 'text', text: 'half a li' });
+    expect(s.blocks.at(-1)).toMatchObject({ kind: 'warning', text: 'repair turn (template prd): asking again for Kill Criteria' });
+    s = run(s, gen(...tokens('## Kill Criteria\n- under 40%\n'), artifact('prds/prd-v1.md', 'complete', 'MERGED')), { type: 'generation-finished' });
+    expect(s.conversation.at(-1)).toEqual({ role: 'assistant', content: 'MERGED' });
+    expect(s.lastAnswer?.text).toBe('MERGED');
+  });
+
+  it('a prompt released just as the laptop turns hot goes back to the head of the queue', () => {
+    let s = run(ready(), { type: 'submit-prompt', text: 'first', at: 0 }, { type: 'pacing', view: pacing('hot'), at: 0 }, { type: 'submit-prompt', text: 'second', at: 1 });
+    const turn = s.nextRun!;
+    s = run(s, { type: 'hold-run', turn, view: pacing('hot', { cooldownRemainingMs: 60_000 }), at: 2 });
+    expect(s.nextRun).toBeNull();
+    expect(s.held.map((h) => h.turn.prompt)).toEqual(['first', 'second']);
+    expect(s.blocks.at(-1)?.text).toContain('turned hot just before "first" ran');
+  });
+
+  it('a prompt with an image goes to the vision model', () => {
+    const image = { label: 'napkin.jpg', sha256: 'x', base64: 'AAAA', tokens: 2880, snapshotPath: 'snapshots/x.jpg' };
+    const s = run(ready(), { type: 'attach', attachment: { kind: 'image', label: 'napkin.jpg', tokens: 2880, image } }, { type: 'submit-prompt', text: 'describe it', at: 0 });
+    expect(s.nextRun).toMatchObject({ mode: 'vision', attachments: [{ kind: 'image' }] });
+    expect(s.mode).toBe('prd');
+    expect(s.blocks.at(-1)?.text).toBe('this prompt carries an image: it goes to field-vision');
   });
 });
 

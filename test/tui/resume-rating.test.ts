@@ -11,6 +11,7 @@ import { parseSessionLog, stamp } from '../../src/core/session-events.js';
 import type { SessionEvent, SessionEventBody } from '../../src/core/session-events.js';
 import { renderSessionMarkdown } from '../../src/core/session-markdown.js';
 import { rateArtifact } from '../../src/adapters/artifact-rating.js';
+import { loadTemplate } from '../../src/adapters/template-files.js';
 import { createTuiSession, findCrashedSession, resumeTuiSession } from '../../src/adapters/tui-session.js';
 
 const at = new Date('2026-11-21T10:00:00Z');
@@ -70,8 +71,8 @@ describe('resume outline', () => {
     ]);
   });
 
-  it('the markdown log shows ratings and counts them in the quality estimate', () => {
-    const md = renderSessionMarkdown('sess_A', events);
+  it('the markdown log shows ratings and counts them in the quality estimate', async () => {
+    const md = renderSessionMarkdown('sess_A', events, await loadTemplate('session-log', tmpdir()));
     expect(md).toContain('rated prds/first-v1.md: keep');
     expect(md).toContain('session started by field@host (tui)');
     // keep (1) + canceled (0) over 2 artifacts.

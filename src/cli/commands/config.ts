@@ -1,10 +1,10 @@
 /** `field config get|set|unset|list|path`. */
-import { configDefault, describeKeys, parseConfigValue } from '../../core/config-schema.js';
+import { describeKeys, keySpec } from '../../core/config-schema.js';
 import { configPath, loadSettings, setConfigValue, unsetConfigValue } from '../../adapters/config-store.js';
 import { loadEnvironment } from '../../deps.js';
 
 export async function runConfigGet(key: string): Promise<number> {
-  parseConfigValue(key, configDefault(key) ?? 'placeholder-for-key-check');
+  keySpec(key); // unknown keys are refused with the list of known ones
   const env = loadEnvironment();
   const value = key === 'ollamaHost' ? env.ollamaHost : key === 'workRoot' ? env.workRoot : env.settings.get(key);
   if (value !== undefined) process.stdout.write(`${value}\n`);

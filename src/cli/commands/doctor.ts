@@ -15,7 +15,7 @@ import { resolveWorkRoot } from '../../adapters/workspace.js';
 import { createOllamaAdmin, fullModelName } from '../../adapters/ollama-admin.js';
 import type { InstalledModel, LoadedModel, OllamaAdmin } from '../../adapters/ollama-admin.js';
 import { loadModelfile } from '../../adapters/modelfile-files.js';
-import { createSensors } from '../../adapters/sensors.js';
+import { sensorsFromEnv } from '../../adapters/sensors.js';
 import { configDefault } from '../../core/config-schema.js';
 import type { ConfigValue } from '../../core/config-schema.js';
 import { blocking, diagnose, exitCode, summarize } from '../../core/doctor.js';
@@ -83,7 +83,7 @@ function resolveSetup(env: NodeJS.ProcessEnv): Setup {
   }
 }
 
-async function gatherFacts(env: NodeJS.ProcessEnv, opts: { json: boolean }, sensors: SensorPort = createSensors()): Promise<DoctorFacts> {
+async function gatherFacts(env: NodeJS.ProcessEnv, opts: { json: boolean }, sensors: SensorPort = sensorsFromEnv(env)): Promise<DoctorFacts> {
   const setup = resolveSetup(env);
   const numCtx = setup.settings.get<number>('budget.numCtx') ?? 8192;
   const admin = createOllamaAdmin(setup.host, { loadTimeoutMs: LOAD_TIMEOUT_MS });

@@ -2,7 +2,9 @@
  * `field <mode> [prompt...]`: one-shot generation. Prints the event stream of core/generate:
  * piped stdout gets the answer text only; status, footer and errors go to stderr.
  */
+import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
+import { FieldError } from '../../core/errors.js';
 import { generate } from '../../core/generate.js';
 import type { GenerationEvent } from '../../core/generation-events.js';
 import { MODE_SPECS } from '../../core/modes.js';
@@ -16,12 +18,21 @@ import { openSession } from '../../adapters/session-store.js';
 import { ensureProject } from '../../adapters/workspace.js';
 import { createCounters } from '../../adapters/token-counting.js';
 import { configDir } from '../../adapters/config-store.js';
-import { writeFileAtomic } from '../../adapters/atomic-write.js';
+import { templatesForMode } from '../../adapters/template-files.js';
+import { loadTypeScriptSyntax } from '../../adapters/typescript-syntax.js';
+import { ioError, writeFileAtomic } from '../../adapters/atomic-write.js';
 import { gatherInput, modeSettings } from '../mode-request.js';
 import { formatError } from '../fail.js';
 import { stderrStyle } from '../style.js';
 import { createSpinner } from '../spinner.js';
 import { footerLine, jsonResult } from '../generation-output.js';
+import { pacingGate, pacingRuntime, recordPacingRun } from '../pacing-gate.js';
+import type { RunResult } from '../pacing-gate.js';
+import type { PacingSnapshot } from '../../core/pacing-snapshot.js';
+import { stamp } from '../../core/session-events.js';
+import { secretPolicy } from '../secret-policy.js';
+import { printStartNotes } from '../start-notes.js';
+import { onSigint } from '../cancel.js';
 
 export interface GenerateOptions {
   project?: string;
@@ -30,20 +41,48 @@ export interface GenerateOptions {
   output?: string;
   json?: boolean;
   fit?: boolean;
+  /** wire only: build from a sketch (the vision step runs first). */
+  image?: string[];
+  snap?: boolean;
+  sketch?: boolean;
+  /** Run even when pacing says the laptop must cool down. */
+  force?: boolean;
+  template?: string;
+  allowSecret?: string[];
+  redact?: boolean;
 }
 
 export async function runGenerate(mode: Mode, words: string[], opts: GenerateOptions): Promise<number> {
+  if (opts.sketch && !opts.image?.length && !opts.snap) {
+    throw new FieldError('usage', '--sketch needs an image', { fix: 'add --image <path> or --snap' });
+  }
+  if (mode === 'wire' && (opts.image?.length || opts.snap)) {
+    const { runVision } = await import('./vision.js');
+    return runVision(words, { ...opts, images: opts.image ?? [], component: true });
+  }
   // `field prd` alone on a terminal (the field-prd alias with no prompt) opens the interactive session.
   if (words.length === 0 && process.stdin.isTTY && process.stdout.isTTY && opts.save && !opts.json && !opts.output) {
     return (await import('./tui.js')).runTui({ mode, ...(opts.project ? { project: opts.project } : {}), ...(opts.file ? { file: opts.file } : {}) });
   }
   const env = loadEnvironment();
   const project = validateProjectName(opts.project ?? env.settings.get<string>('defaultProject') ?? 'inbox');
+  const secrets = secretPolicy(opts, env.settings.get<string>('secrets.allow'));
   const { prompt, attachments } = await gatherInput(words, opts.file ?? []);
   const settings = await modeSettings(env, mode);
   const projectDir = await ensureProject(env.workRoot, project);
+  const templates = await templatesForMode(mode, opts.template, env.workRoot);
+  await printStartNotes({ projectDir, project, ollamaHost: env.ollamaHost });
   const session = await openSession({
     projectDir, project, now: env.clock.now(), gapMs: env.settings.get<number>('session.gapMinutes')! * 60_000, newId: env.newId,
+  });
+
+  const pacing = pacingRuntime(env);
+  const gate = await pacingGate(pacing, {
+    model: MODE_SPECS[mode].model,
+    force: Boolean(opts.force),
+    canAsk: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    newSession: !session.reused,
+    log: (action, decision, snapshot) => session.append(stamp(env.clock.now(), { type: 'paced', action, mode, pacing: snapshot, reasons: decision.reasons })),
   });
 
   const abort = new AbortController();
@@ -63,25 +102,35 @@ export async function runGenerate(mode: Mode, words: string[], opts: GenerateOpt
       numCtx: settings.numCtx,
       reserveOutput: settings.reserveOutput,
       fit: Boolean(opts.fit),
+      pacing: gate.snapshot,
+      secrets,
+      checks: { templates, repairTurns: env.settings.get<number>('checks.repairTurns')!, explicit: opts.template !== undefined },
     },
-    { chat, counters: createCounters(configDir(env.env), () => env.clock.now()), store: opts.save ? createArtifactStore(projectDir) : null, session, clock: env.clock, newId: env.newId, signal: abort.signal },
+    {
+      chat, counters: createCounters(configDir(env.env), () => env.clock.now()), store: opts.save ? createArtifactStore(projectDir) : null,
+      session, clock: env.clock, newId: env.newId, signal: abort.signal, loadSyntax: loadTypeScriptSyntax,
+    },
   );
+  const run: RunResult & { ran: boolean } = { ran: false, model: MODE_SPECS[mode].model, evalCount: 0, tokPerSec: null };
   try {
-    return await printEvents(events, { mode, projectDir, sessionId: session.id, json: Boolean(opts.json), output: opts.output });
+    return await printEvents(observeRun(events, run), { mode, projectDir, sessionId: session.id, json: Boolean(opts.json), output: opts.output, pacing: gate.snapshot });
   } finally {
     stopOnSigint();
+    if (run.ran) await recordPacingRun(pacing, gate, run);
   }
 }
 
-/** First Ctrl+C cancels the generation and keeps the partial; a second one leaves at once. */
-function onSigint(abort: AbortController): () => void {
-  const handler = (): void => {
-    if (abort.signal.aborted) process.exit(130);
-    process.stderr.write('\ncanceling: keeping the partial answer (Ctrl+C again to quit now)\n');
-    abort.abort();
-  };
-  process.on('SIGINT', handler);
-  return () => process.off('SIGINT', handler);
+/** Notes what the model did, for the pacing history: any output or final metrics count as a run. */
+async function* observeRun(events: AsyncIterable<GenerationEvent>, run: RunResult & { ran: boolean }): AsyncGenerator<GenerationEvent> {
+  for await (const event of events) {
+    if (event.type === 'token' || event.type === 'thinking') run.ran = true;
+    if (event.type === 'done') {
+      run.ran = true;
+      run.evalCount = event.metrics.outputTokens;
+      run.tokPerSec = event.metrics.tokPerSec > 0 ? event.metrics.tokPerSec : null;
+    }
+    yield event;
+  }
 }
 
 interface PrintContext {
@@ -90,6 +139,7 @@ interface PrintContext {
   sessionId: string;
   json: boolean;
   output: string | undefined;
+  pacing: PacingSnapshot;
 }
 
 async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintContext): Promise<number> {
@@ -100,6 +150,9 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
   let answer = '';
   let exitCode = 0;
   let endedWithNewline = true;
+  // Repair tokens go to a terminal as they come; piped stdout keeps the first answer only (the
+  // record and -o get the merged one), since what is already written cannot be taken back.
+  let repairing = false;
   for await (const event of events) {
     seen.push(event);
     switch (event.type) {
@@ -117,9 +170,20 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
       case 'thinking':
         spinner?.update(`${MODE_SPECS[ctx.mode].model}: thinking`);
         break;
+      case 'repair':
+        spinner?.stop();
+        repairing = true;
+        if (!ctx.json) {
+          if (!endedWithNewline && tty) process.stdout.write('\n');
+          endedWithNewline = true;
+          process.stderr.write(`${style.yellow(`repair turn (template ${event.template}): asking for ${event.targets.join(', ')}`)}\n`);
+          if (!tty) process.stderr.write(`${style.dim('stdout keeps the first answer; the saved record gets the repaired one')}\n`);
+        }
+        break;
       case 'token':
         spinner?.stop();
-        answer += event.text;
+        if (repairing && !tty) break;
+        if (!repairing) answer += event.text;
         if (!ctx.json) {
           process.stdout.write(event.text);
           endedWithNewline = event.text.endsWith('\n');
@@ -133,7 +197,7 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
         if (!ctx.json) {
           if (!endedWithNewline && tty) process.stdout.write('\n');
           process.stderr.write(formatError(event.error));
-          if (event.recordPath) process.stderr.write(`${style.dim(`partial kept: ${resolve(ctx.projectDir, event.recordPath)}`)}\n`);
+          if (event.recordPath) process.stderr.write(`${style.dim(keptLine(resolve(ctx.projectDir, event.recordPath)))}\n`);
         }
         break;
       default:
@@ -146,7 +210,14 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
   const artifact = seen.find((e) => e.type === 'artifact');
   if (ctx.output && exitCode === 0) {
     const code = artifact?.type === 'artifact' ? artifact.code : {};
-    await writeFileAtomic(resolve(ctx.output), pickOutput(ctx.output, answer, code));
+    try {
+      await writeFileAtomic(resolve(ctx.output), pickOutput(ctx.output, artifact?.type === 'artifact' ? artifact.answer : answer, code));
+    } catch (error) {
+      const saved = artifact?.type === 'artifact' ? `; the answer is saved in ${resolve(ctx.projectDir, artifact.recordPath)}` : '';
+      throw new FieldError('io', `-o ${ctx.output}: ${ioError(error, ctx.output).message.replace(/^cannot write .*?: /, 'cannot write it: ')}`, {
+        fix: `choose another -o path${saved}`,
+      });
+    }
   }
   if (ctx.json) {
     process.stdout.write(`${JSON.stringify(jsonResult(seen, ctx))}\n`);
@@ -155,6 +226,13 @@ async function printEvents(events: AsyncIterable<GenerationEvent>, ctx: PrintCon
     if (line) process.stderr.write(`${line}\n`);
   }
   return exitCode;
+}
+
+/** Where the text of a failed generation is: its record, or (when even that could not be written) the partial. */
+function keptLine(recordPath: string): string {
+  const partial = recordPath.replace(/\.md$/, '.partial');
+  if (!existsSync(recordPath) && existsSync(partial)) return `partial text kept: ${partial} (\`field recover\` saves it as a record)`;
+  return `partial kept: ${recordPath}`;
 }
 
 /** `-o x.ts` (or .tsx/.sql) gets the extracted code of that language; anything else the answer. */

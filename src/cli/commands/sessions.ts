@@ -2,17 +2,18 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FieldError } from '../../core/errors.js';
-import { validateProjectName } from '../../core/names.js';
+import { isProjectName, validateProjectName } from '../../core/names.js';
 import { renderSessionMarkdown, summariseSession } from '../../core/session-markdown.js';
 import type { SessionStats } from '../../core/session-markdown.js';
 import { listSessionIds, readSession, sessionsDir } from '../../adapters/session-store.js';
+import { loadTemplate } from '../../adapters/template-files.js';
 import { loadEnvironment } from '../../deps.js';
 import { stdoutStyle } from '../style.js';
 
 async function projectsToScan(workRoot: string, project: string | undefined): Promise<string[]> {
   if (project) return [validateProjectName(project)];
   const entries = await readdir(workRoot, { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory() && /^[a-z0-9][a-z0-9-]{0,31}$/.test(e.name)).map((e) => e.name).sort();
+  return entries.filter((e) => e.isDirectory() && isProjectName(e.name)).map((e) => e.name).sort();
 }
 
 async function allSessions(project: string | undefined): Promise<Array<SessionStats & { dir: string }>> {
@@ -57,6 +58,10 @@ export async function runSessionsShow(id: string, opts: { project?: string; json
   }
   const match = matches[0]!;
   const events = await readSession(match.dir, match.id);
-  process.stdout.write(opts.json ? `${JSON.stringify(events, null, 2)}\n` : renderSessionMarkdown(match.id, events));
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(events, null, 2)}\n`);
+    return 0;
+  }
+  process.stdout.write(renderSessionMarkdown(match.id, events, await loadTemplate('session-log', loadEnvironment().workRoot)));
   return 0;
 }

@@ -10,6 +10,7 @@ import { MODE_SPECS } from '../../core/modes.js';
 import type { UiAction, UiState } from '../state/reducer.js';
 import type { Workbench } from '../ports.js';
 import { createEventBatcher } from './event-batcher.js';
+import { holdsPrompts } from '../state/pacing-view.js';
 
 export interface RunnerOptions {
   batchMs: number;
@@ -28,14 +29,22 @@ export function useRunner(
   const ready = turn !== null && state.live === null && state.session !== null;
   useEffect(() => {
     if (!ready || !turn) return;
-    const abort = new AbortController();
-    abortRef.current = abort;
-    dispatch({ type: 'run-started', turn, at: options.now() });
-    const history = stateRef.current.conversation;
     let outputTokens = 0;
     let tokPerSec: number | null = null;
     let ran = false;
     void (async () => {
+      // The queue decided on the last view it had; the laptop may have heated since. Asked once more.
+      if (!turn.forced) {
+        const view = await workbench.pacing.check(MODE_SPECS[turn.mode].model);
+        if (holdsPrompts(view.level)) {
+          dispatch({ type: 'hold-run', turn, view, at: options.now() });
+          return;
+        }
+      }
+      const abort = new AbortController();
+      abortRef.current = abort;
+      dispatch({ type: 'run-started', turn, at: options.now() });
+      const history = stateRef.current.conversation;
       const batcher = createEventBatcher((events) => dispatch({ type: 'generation', events }), options.batchMs);
       try {
         for await (const event of workbench.run({ ...turn, history }, abort.signal)) {

@@ -53,33 +53,3 @@ export function formatCountdown(ms: number): string {
   const seconds = total % 60;
   return `${minutes}:${String(seconds).padStart(2, '0')}`;
 }
-
-/**
- * Pacing for a build without the policy: it only reports the decode rate of this session's runs, so
- * the status bar shows tok/s and a prompt count while the level stays `unknown` and nothing is held.
- */
-export function sessionOnlyPacing(): PacingPort {
-  const rates: number[] = [];
-  let prompts = 0;
-  let last: number | null = null;
-  const view = (): PacingView => {
-    const sorted = [...rates].slice(0, 3).sort((a, b) => a - b);
-    return {
-      ...UNKNOWN_PACING,
-      promptsInWindow: prompts,
-      tokPerSec: last,
-      baselineTokPerSec: sorted.length === 3 ? sorted[1]! : null,
-    };
-  };
-  return {
-    check: () => Promise.resolve(view()),
-    record: (run) => {
-      prompts++;
-      if (run.tokPerSec !== null && run.tokPerSec > 0) {
-        last = run.tokPerSec;
-        rates.push(run.tokPerSec);
-      }
-      return Promise.resolve(view());
-    },
-  };
-}

@@ -64,6 +64,8 @@ export interface LiveTurn {
   outputTokens: number;
   /** Decode rate of this run, from its final chunk. */
   tokPerSec: number | null;
+  /** The answer as saved (after a repair turn, the merged one); it goes into the history. */
+  recorded: string | null;
   plan: BudgetPlan | null;
   /** The history as sent, when the budget had to summarize or drop turns. */
   fittedHistory: TemplateMessage[] | null;
@@ -144,6 +146,8 @@ export type UiAction =
   | { type: 'rating-written'; path: string }
   | { type: 'submit-prompt'; text: string; at: number }
   | { type: 'run-started'; turn: Turn; at: number }
+  /** Pacing said hot or cooling just before the released prompt started: it goes back to the head of the queue. */
+  | { type: 'hold-run'; turn: Turn; view: PacingView; at: number }
   | { type: 'generation'; events: readonly GenerationEvent[] }
   | { type: 'generation-finished' }
   | { type: 'canceling' }
@@ -227,6 +231,11 @@ function pushMany(state: UiState, items: ReadonlyArray<{ kind: BlockKind; text: 
   return { ...state, blocks, nextBlockId: id };
 }
 
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 40 ? `${line.slice(0, 39)}…` : line;
+}
+
 function remember(recall: readonly string[], text: string): string[] {
   return [...recall.filter((r) => r !== text), text].slice(-100);
 }
@@ -262,9 +271,10 @@ function finishLive(state: UiState): UiState {
   let next = finishPartial(state);
   if (live.thinking && !live.thinkingShown) next = push(next, 'thinking', thinkingSummary(live.thinking));
   let conversation = live.fittedHistory ?? state.conversation;
-  if (live.answer.trim()) {
+  const answer = live.recorded ?? live.answer;
+  if (answer.trim()) {
     const files = live.turn.attachments.flatMap((a) => (a.kind === 'file' ? [{ label: a.label, text: a.text }] : []));
-    conversation = [...conversation, { role: 'user', content: composeUserMessage(live.turn.prompt, files) }, { role: 'assistant', content: live.answer.trim() }];
+    conversation = [...conversation, { role: 'user', content: composeUserMessage(live.turn.prompt, files) }, { role: 'assistant', content: answer.trim() }];
   }
   next = { ...next, live: null, conversation, lastThinking: live.thinking || next.lastThinking, hint: live.canceling ? null : next.hint };
   // A prompt that never reached the model is given back, so nothing typed is lost.
@@ -331,6 +341,15 @@ function onGeneration(state: UiState, event: GenerationEvent): UiState {
         live: { ...live, tokPerSec: rate, outputTokens: event.metrics.outputTokens || live.outputTokens },
       };
     }
+    case 'repair': {
+      const next = finishPartial(state);
+      const current = next.live ?? live;
+      const why = event.findings.length ? `: ${event.findings.map((f) => f.message).join('; ')}` : '';
+      return {
+        ...push(next, 'warning', `repair turn (template ${event.template}): asking again for ${event.targets.join(', ')}${why}`),
+        live: { ...current, partial: '', inCode: false, blanks: 0 },
+      };
+    }
     case 'artifact': {
       let next = finishPartial(state);
       const current = next.live ?? live;
@@ -344,6 +363,7 @@ function onGeneration(state: UiState, event: GenerationEvent): UiState {
       }
       return {
         ...next,
+        live: next.live ? { ...next.live, recorded: event.answer } : null,
         lastArtifact: event.recordPath,
         artifacts: [...next.artifacts.filter((a) => a.path !== event.recordPath), { path: event.recordPath, status: event.status, rating: null }],
         lastAnswer: { text: event.answer, code: event.code },
@@ -436,13 +456,16 @@ export function reducer(state: UiState, action: UiAction): UiState {
     case 'submit-prompt': {
       const text = action.text.trim();
       if (!text) return state;
-      const turn: Turn = { id: state.nextTurnId, mode: state.mode, prompt: text, attachments: state.attachments, forced: false };
+      // Images can only be read by the vision model: a prompt carrying one goes to it.
+      const withImage = state.attachments.some((a) => a.kind === 'image');
+      const turn: Turn = { id: state.nextTurnId, mode: withImage ? 'vision' : state.mode, prompt: text, attachments: state.attachments, forced: false };
       const attached = turn.attachments.map((a) => `\n  + ${a.label} (${a.tokens} tokens)`).join('');
       let next: UiState = push(
         { ...state, nextTurnId: state.nextTurnId + 1, editor: EMPTY_EDITOR, attachments: [], recall: remember(state.recall, text), recallIndex: null, quitArmed: false, hint: null },
         'user',
         `${text}${attached}`,
       );
+      if (withImage && state.mode !== 'vision') next = push(next, 'notice', `this prompt carries an image: it goes to ${MODE_SPECS.vision.model}`);
       if (state.live || state.nextRun) return hold(next, turn, action.at, 'held: a prompt is running; this one runs after it');
       if (holdsPrompts(state.pacing.level)) {
         const left = remainingMs(state.pacing, state.pacingAt, action.at);
@@ -452,6 +475,11 @@ export function reducer(state: UiState, action: UiAction): UiState {
       next = { ...next, nextRun: turn };
       return next;
     }
+    case 'hold-run': {
+      if (state.nextRun?.id !== action.turn.id) return state;
+      const next: UiState = { ...state, nextRun: null, held: [{ turn: action.turn, heldAt: action.at }, ...state.held] };
+      return push(reducer(next, { type: 'pacing', view: action.view, at: action.at }), 'notice', `held: the laptop turned ${action.view.level} just before "${oneLine(action.turn.prompt)}" ran; /now runs it anyway`);
+    }
     case 'run-started':
       return {
         ...state,
@@ -459,7 +487,7 @@ export function reducer(state: UiState, action: UiAction): UiState {
         preview: null,
         nextRun: state.nextRun?.id === action.turn.id ? null : state.nextRun,
         live: {
-          turn: action.turn, partial: '', inCode: false, blanks: 0, answer: '', thinking: '', thinkingShown: false, outputTokens: 0, tokPerSec: null, plan: null,
+          turn: action.turn, partial: '', inCode: false, blanks: 0, answer: '', thinking: '', thinkingShown: false, outputTokens: 0, tokPerSec: null, recorded: null, plan: null,
           fittedHistory: null, started: false, canceling: false, failedBeforeStart: false, startedAt: action.at,
         },
       };
