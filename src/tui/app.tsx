@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'r
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import type { Key } from 'ink';
 import { MODE_SPECS } from '../core/modes.js';
+import { isLoopbackHost } from '../core/ollama-host.js';
 import type { Mode } from '../core/modes.js';
 import type { Rating } from '../core/session-events.js';
 import { completeSlash, isSlash } from './commands/slash.js';
@@ -321,7 +322,7 @@ export function App(props: AppProps) {
           <InputBox editor={state.editor} columns={width} maxLines={maxLines} busy={state.live !== null} />
           <CompletionList completion={completion} columns={width} />
           <AttachmentsLine attachments={state.attachments} />
-          <StatusBar state={state} columns={width} now={time} />
+          <StatusBar state={state} columns={width} now={time} remoteHost={isLoopbackHost(workbench.host) ? null : workbench.host} />
         </Box>
       )}
       </WidthContext.Provider>

@@ -81,6 +81,11 @@ describe('layout pieces', () => {
     expect(frame.split('\n').length).toBeLessThanOrEqual(7);
   });
 
+  it('a remote Ollama host is named in the status bar', () => {
+    const bar = render(themed(<StatusBar state={overBudget()} columns={160} now={0} remoteHost="http://10.0.0.5:11434" />, false));
+    expect(plain(bar.lastFrame())).toContain('Ollama at http://10.0.0.5:11434: prompts leave this machine');
+  });
+
   it('the header and status bar fit 80 columns', () => {
     const h = render(themed(<Header project="a-rather-long-project" mode="arch" columns={80} />, false));
     for (const line of plain(h.lastFrame()).split('\n')) expect(line.length).toBeLessThanOrEqual(80);

@@ -1,6 +1,6 @@
 /**
- * Two lines under the input. First: model, budget gauge, pacing (level, tok/s, prompts in window)
- * and Ollama when it is not up. Second: session, last saved artifact, and the transient hint.
+ * Two lines under the input. First: model, budget gauge, pacing (level, tok/s, prompts in window),
+ * Ollama when it is not up, and its host when it is not this machine. Second: session, last saved artifact, and the transient hint.
  */
 import { Box, Text } from 'ink';
 import { MODE_SPECS } from '../../core/modes.js';
@@ -10,7 +10,7 @@ import { pacingLabel, shortSession } from '../state/status-line.js';
 import { BudgetGauge } from './budget-gauge.js';
 import { useTheme } from '../theme.js';
 
-export function StatusBar({ state, columns, now }: { state: UiState; columns: number; now: number }) {
+export function StatusBar({ state, columns, now, remoteHost = null }: { state: UiState; columns: number; now: number; remoteHost?: string | null }) {
   const theme = useTheme();
   const level = state.pacing.level;
   const pacingColor = level === 'cool' ? theme.ok : level === 'warm' ? theme.warn : level === 'hot' || level === 'cooling' ? theme.bad : theme.muted;
@@ -31,6 +31,8 @@ export function StatusBar({ state, columns, now }: { state: UiState; columns: nu
         <Text color={pacingColor}>{pacingLabel(state, now)}</Text>
         {ollama ? sep : null}
         {ollama ? <Text color={state.ollama.state === 'down' ? theme.bad : theme.muted} bold={state.ollama.state === 'down'}>{ollama}</Text> : null}
+        {remoteHost ? sep : null}
+        {remoteHost ? <Text color={theme.warn} bold>{`Ollama at ${remoteHost}: prompts leave this machine`}</Text> : null}
       </Text>
       <Text wrap="truncate-middle">
         <Text dimColor>{second}</Text>
