@@ -12,7 +12,7 @@
  * after `npm run build`.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +69,9 @@ const content = Array.from({ length: TOKENS }, (_, i) => `${i % 40 === 39 ? '\n'
 fake.setDefaultChat({ type: 'stream', content, chunkDelayMs: 1000 / RATE, firstChunkDelayMs: 50, evalCount: TOKENS, tokPerSec: RATE });
 
 const work = join(dir, 'work');
+// The streamed words are no PRD: without this the template check would ask for a second, repair turn.
+mkdirSync(join(dir, 'config'), { recursive: true });
+writeFileSync(join(dir, 'config', 'config.json'), JSON.stringify({ checks: { repairTurns: 0 } }));
 const env: NodeJS.ProcessEnv = {
   PATH: process.env.PATH, HOME: dir, FIELD_WORK: work, FIELD_CONFIG_DIR: join(dir, 'config'), OLLAMA_HOST: fake.url, NO_COLOR: '1', TERM: 'xterm-256color',
 };
