@@ -6,6 +6,7 @@
 import { Ollama } from 'ollama';
 import type { ChatResponse } from 'ollama';
 import { httpFetch } from './http-fetch.js';
+import type { Settings } from './config-store.js';
 import { FieldError, isFieldError } from '../core/errors.js';
 import { ThinkSplitter } from '../core/think-split.js';
 import type { ChatChunk, ChatPort, ChatRequest } from '../core/ports.js';
@@ -26,6 +27,16 @@ export interface OllamaChatOptions {
 function fetchWithSignal(signal: AbortSignal): typeof fetch {
   return ((input: string, init: RequestInit = {}) =>
     httpFetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal })) as typeof fetch;
+}
+
+/** The chat port with the timeouts and retries the user configured. */
+export function chatFromSettings(host: string, settings: Pick<Settings, 'get'>): ChatPort {
+  return createOllamaChat({
+    host,
+    stallMs: settings.get<number>('ollama.stallSeconds')! * 1000,
+    firstChunkMs: settings.get<number>('ollama.firstTokenSeconds')! * 1000,
+    busyRetries: settings.get<number>('ollama.busyRetries')!,
+  });
 }
 
 export function createOllamaChat(options: OllamaChatOptions): ChatPort {

@@ -23,7 +23,7 @@ import { rateArtifact } from '../adapters/artifact-rating.js';
 import { writeFileAtomic } from '../adapters/atomic-write.js';
 import { configDir } from '../adapters/config-store.js';
 import { createOllamaAdmin } from '../adapters/ollama-admin.js';
-import { createOllamaChat } from '../adapters/ollama-chat.js';
+import { chatFromSettings } from '../adapters/ollama-chat.js';
 import { endSession, listSessionIds, readSession, sessionsDir } from '../adapters/session-store.js';
 import { createCounters } from '../adapters/token-counting.js';
 import { createTuiSession, findCrashedSession, resumeTuiSession } from '../adapters/tui-session.js';
@@ -74,12 +74,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
   let projectDir = await ensureProject(env.workRoot, project);
   let session: TuiSession | null = null;
   const numCtx = env.settings.get<number>('budget.numCtx')!;
-  const chat = createOllamaChat({
-    host: env.ollamaHost,
-    stallMs: env.settings.get<number>('ollama.stallSeconds')! * 1000,
-    firstChunkMs: env.settings.get<number>('ollama.firstTokenSeconds')! * 1000,
-    busyRetries: env.settings.get<number>('ollama.busyRetries')!,
-  });
+  const chat = chatFromSettings(env.ollamaHost, env.settings);
   const admin = createOllamaAdmin(env.ollamaHost);
   const counters = createCounters(configDir(env.env), () => env.clock.now());
   const policy: PolicyPacing | null = options.pacing ? null : policyPacing(env);

@@ -21,6 +21,7 @@ import { cannedAnswers } from './canned.js';
 import type { ChatReply } from './fake-ollama.js';
 import { ARTIFACT_STATUSES, REQUIRED_FRONTMATTER_KEYS } from '../../src/core/artifact.js';
 import { parsePartial } from '../../src/core/recovery.js';
+import { seededRandom } from './seeded-random.js';
 
 export const KILL_POINTS = [
   'request', 'mid-stream', 'append:prompt', 'append:generation_end', 'promote:begin', 'atomic:rename',
@@ -67,21 +68,10 @@ interface Outcome {
   seen: string;
 }
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PROJECT = 'crash';
 
 function plans(options: KillOptions): Plan[] {
-  const rand = random(options.seed);
+  const rand = seededRandom(options.seed);
   return Array.from({ length: options.iterations }, (_, index) => {
     const point = KILL_POINTS[Math.floor(rand() * KILL_POINTS.length)]!;
     // Extracted files exist only in code mode, so that point always uses it.

@@ -12,7 +12,7 @@ import type { Mode } from '../../core/modes.js';
 import { validateProjectName } from '../../core/names.js';
 import { assertNever } from '../../core/assert-never.js';
 import { loadEnvironment } from '../../deps.js';
-import { createOllamaChat } from '../../adapters/ollama-chat.js';
+import { chatFromSettings } from '../../adapters/ollama-chat.js';
 import { createArtifactStore } from '../../adapters/artifact-store.js';
 import { openSession } from '../../adapters/session-store.js';
 import { ensureProject } from '../../adapters/workspace.js';
@@ -87,12 +87,7 @@ export async function runGenerate(mode: Mode, words: string[], opts: GenerateOpt
 
   const abort = new AbortController();
   const stopOnSigint = onSigint(abort);
-  const chat = createOllamaChat({
-    host: env.ollamaHost,
-    stallMs: env.settings.get<number>('ollama.stallSeconds')! * 1000,
-    firstChunkMs: env.settings.get<number>('ollama.firstTokenSeconds')! * 1000,
-    busyRetries: env.settings.get<number>('ollama.busyRetries')!,
-  });
+  const chat = chatFromSettings(env.ollamaHost, env.settings);
   const events = generate(
     {
       mode, project, prompt, attachments,

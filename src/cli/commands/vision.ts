@@ -23,7 +23,7 @@ import { runSketchPipeline } from '../../core/sketch-pipeline.js';
 import type { SketchEvent, SketchRecord, SketchStep } from '../../core/sketch-pipeline.js';
 import { assertNever } from '../../core/assert-never.js';
 import { loadEnvironment } from '../../deps.js';
-import { createOllamaChat } from '../../adapters/ollama-chat.js';
+import { chatFromSettings } from '../../adapters/ollama-chat.js';
 import { createOllamaAdmin } from '../../adapters/ollama-admin.js';
 import { createArtifactStore } from '../../adapters/artifact-store.js';
 import { openSession } from '../../adapters/session-store.js';
@@ -97,12 +97,7 @@ export async function runVision(words: string[], opts: VisionOptions): Promise<n
   });
   const abort = new AbortController();
   const stopOnSigint = onSigint(abort);
-  const chat = createOllamaChat({
-    host: env.ollamaHost,
-    stallMs: env.settings.get<number>('ollama.stallSeconds')! * 1000,
-    firstChunkMs: env.settings.get<number>('ollama.firstTokenSeconds')! * 1000,
-    busyRetries: env.settings.get<number>('ollama.busyRetries')!,
-  });
+  const chat = chatFromSettings(env.ollamaHost, env.settings);
   const events = runSketchPipeline(
     {
       project, prompt, images, attachments, component,

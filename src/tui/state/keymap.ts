@@ -8,6 +8,7 @@
  * that is not an escape sequence is a paste, except that one trailing CR after a single line is the
  * Enter that a fast typist (or tmux send-keys) sent in the same read.
  */
+import type { EditAction } from './editor.js';
 export interface KeyFlags {
   return?: boolean;
   escape?: boolean;
@@ -35,17 +36,8 @@ export type KeyIntent =
   | { type: 'complete' }
   | { type: 'cycle-mode' }
   | { type: 'toggle-breakdown' }
-  | { type: 'backspace' }
-  | { type: 'delete' }
-  | { type: 'left' }
-  | { type: 'right' }
-  | { type: 'up' }
-  | { type: 'down' }
-  | { type: 'line-start' }
-  | { type: 'line-end' }
-  | { type: 'kill-before' }
-  | { type: 'kill-after' }
-  | { type: 'kill-word' };
+  /** Cursor moves and deletions go to the editor as they are. */
+  | Exclude<EditAction, { type: 'insert' | 'newline' | 'set' }>;
 
 export interface PasteState {
   active: boolean;
