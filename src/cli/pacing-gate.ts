@@ -4,6 +4,7 @@
  * A pacing problem (unreadable history, sensors missing, a read-only config folder) never stops a
  * prompt: the worst case is a prompt paced on less evidence.
  */
+import type { GenerationEvent } from '../core/generation-events.js';
 import { loadPacingState, pacingStatePath, savePacingState } from '../adapters/pacing-store.js';
 import { readSensors, sensorsFromEnv } from '../adapters/sensors.js';
 import type { ConfiguredSensors } from '../adapters/sensors.js';
@@ -144,5 +145,18 @@ export async function recordPacingRun(rt: PacingRuntime, gate: GateResult, run: 
     await savePacingState(rt.statePath, withSensorCache(next, rt.sensors.key, fresh, now));
   } catch {
     // The history is advisory; losing one record must not turn a finished prompt into a failure.
+  }
+}
+
+/** Notes what the model did, for the pacing history: any output or final metrics count as a run. */
+export async function* observeRun(events: AsyncIterable<GenerationEvent>, run: RunResult & { ran: boolean }): AsyncGenerator<GenerationEvent> {
+  for await (const event of events) {
+    if (event.type === 'token' || event.type === 'thinking') run.ran = true;
+    if (event.type === 'done') {
+      run.ran = true;
+      run.evalCount = event.metrics.outputTokens;
+      run.tokPerSec = event.metrics.tokPerSec > 0 ? event.metrics.tokPerSec : null;
+    }
+    yield event;
   }
 }

@@ -36,6 +36,7 @@ import { readAttachment } from '../cli/input.js';
 import type { PacingPort } from './state/pacing-view.js';
 import { policyPacing } from './pacing-port.js';
 import type { PolicyPacing } from './pacing-port.js';
+import { observeRun } from '../cli/pacing-gate.js';
 import type { RunResult } from '../cli/pacing-gate.js';
 import { secretPolicy } from '../cli/secret-policy.js';
 import { templatesForMode, loadTemplate } from '../adapters/template-files.js';
@@ -146,17 +147,9 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
       };
       const run: RunResult & { ran: boolean } = { ran: false, model, evalCount: 0, tokPerSec: null };
       try {
-        for await (const event of generate(input, {
+        yield* observeRun(generate(input, {
           chat, counters, store: createArtifactStore(projectDir), session: current, clock: env.clock, newId: env.newId, signal, loadSyntax: loadTypeScriptSyntax,
-        })) {
-          if (event.type === 'token' || event.type === 'thinking') run.ran = true;
-          if (event.type === 'done') {
-            run.ran = true;
-            run.evalCount = event.metrics.outputTokens;
-            run.tokPerSec = event.metrics.tokPerSec > 0 ? event.metrics.tokPerSec : null;
-          }
-          yield event;
-        }
+        }), run);
       } finally {
         if (gate && policy && run.ran) await policy.record(gate, run);
       }

@@ -26,7 +26,7 @@ import { formatError } from '../fail.js';
 import { stderrStyle } from '../style.js';
 import { createSpinner } from '../spinner.js';
 import { footerLine, jsonResult } from '../generation-output.js';
-import { pacingGate, pacingRuntime, recordPacingRun } from '../pacing-gate.js';
+import { observeRun, pacingGate, pacingRuntime, recordPacingRun } from '../pacing-gate.js';
 import type { RunResult } from '../pacing-gate.js';
 import type { PacingSnapshot } from '../../core/pacing-snapshot.js';
 import { stamp } from '../../core/session-events.js';
@@ -112,19 +112,6 @@ export async function runGenerate(mode: Mode, words: string[], opts: GenerateOpt
   } finally {
     stopOnSigint();
     if (run.ran) await recordPacingRun(pacing, gate, run);
-  }
-}
-
-/** Notes what the model did, for the pacing history: any output or final metrics count as a run. */
-async function* observeRun(events: AsyncIterable<GenerationEvent>, run: RunResult & { ran: boolean }): AsyncGenerator<GenerationEvent> {
-  for await (const event of events) {
-    if (event.type === 'token' || event.type === 'thinking') run.ran = true;
-    if (event.type === 'done') {
-      run.ran = true;
-      run.evalCount = event.metrics.outputTokens;
-      run.tokPerSec = event.metrics.tokPerSec > 0 ? event.metrics.tokPerSec : null;
-    }
-    yield event;
   }
 }
 
