@@ -26,14 +26,8 @@ function pickMode(value: string | undefined): Mode {
   return mode;
 }
 
-/**
- * React picks its development or production build when it is first loaded, from NODE_ENV; the
- * development build validates and times every render and costs several times the CPU per frame.
- */
-async function loadTui(): Promise<typeof Tui> {
-  process.env.NODE_ENV ??= 'production';
-  return import('../../tui/index.js');
-}
+// React's production build is fixed at bundle time (scripts/bundle.ts).
+const loadTui = (): Promise<typeof Tui> => import('../../tui/index.js');
 
 export async function runTui(opts: TuiOptions = {}): Promise<number> {
   const env = loadEnvironment();
