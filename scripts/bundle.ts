@@ -29,6 +29,9 @@ const result = await build({
   external: ['sharp', 'typescript', 'conf', 'react-devtools-core'],
   define: { 'process.env.NODE_ENV': '"production"' },
   metafile: true,
+  // ollama's browser build imports a fetch polyfill that installs nothing on Node (fetch is global)
+  // but reads globalThis.fetch at load, which makes Node compile its whole undici bundle up front.
+  alias: { 'whatwg-fetch': `${root}scripts/bundle-empty.js` },
   // Bundled CommonJS packages (commander, gray-matter) call require() for Node's own modules.
   banner: { js: "import { createRequire as __fieldRequire } from 'node:module'; const require = __fieldRequire(import.meta.url);" },
   logLevel: 'warning',

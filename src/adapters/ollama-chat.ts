@@ -50,8 +50,15 @@ async function* streamChat(options: OllamaChatOptions, request: ChatRequest, use
   const requestAbort = new AbortController();
   let reason: 'stall' | 'first_chunk' | null = null;
   let timer: NodeJS.Timeout | undefined;
+  let armed: 'stall' | 'first_chunk' | null = null;
   const arm = (ms: number, why: 'stall' | 'first_chunk'): void => {
+    // Once per token: restarting the running timer costs far less than a new one each time.
+    if (timer && armed === why) {
+      timer.refresh();
+      return;
+    }
     clearTimeout(timer);
+    armed = why;
     timer = setTimeout(() => {
       reason = why;
       requestAbort.abort();

@@ -14,6 +14,7 @@ import { fitHistory, summarizeWith } from './history-fit.js';
 import type { HistoryStrategy } from './history-fit.js';
 import { decideStatus, renderRecord, titleFrom } from './artifact.js';
 import type { ArtifactFrontmatter, ArtifactStatus } from './artifact.js';
+import { batches, joinText } from './chunk-batches.js';
 import { extractCode } from './code-fences.js';
 import { FieldError, isFieldError } from './errors.js';
 import type { GenerationEvent, GenerationMetrics } from './generation-events.js';
@@ -164,23 +165,26 @@ export async function* generate(input: GenerationInput, deps: GenerationDeps): A
       },
       deps.signal,
     );
-    for await (const chunk of stream) {
+    for await (const batch of batches(stream)) {
       firstTokenMs ??= deps.clock.monotonic() - started;
-      switch (chunk.type) {
-        case 'thinking':
-          thinking += chunk.text;
-          yield { type: 'thinking', text: chunk.text };
-          break;
-        case 'content':
-          answer += chunk.text;
-          await draft?.append(chunk.text);
-          yield { type: 'token', text: chunk.text };
-          break;
-        case 'final':
-          final = chunk.metrics;
-          break;
-        default:
-          assertNever(chunk);
+      for (const chunk of joinText(batch)) {
+        switch (chunk.type) {
+          case 'thinking':
+            thinking += chunk.text;
+            yield { type: 'thinking', text: chunk.text };
+            break;
+          case 'content':
+            answer += chunk.text;
+            // Written before it is shown: whatever reached the screen is in the partial.
+            await draft?.append(chunk.text);
+            yield { type: 'token', text: chunk.text };
+            break;
+          case 'final':
+            final = chunk.metrics;
+            break;
+          default:
+            assertNever(chunk);
+        }
       }
     }
   } catch (error) {

@@ -1,0 +1,2 @@
+// Stands in for modules the bundle must not load (see scripts/bundle.ts).
+export {};
