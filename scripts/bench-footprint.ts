@@ -76,6 +76,12 @@ const client = new Ollama({ host: process.env.OLLAMA_HOST });
 const stream = await client.chat({ model: 'field-prd', messages: [{ role: 'user', content: ${JSON.stringify(PROMPT)} }], stream: true });
 for await (const part of stream) process.stdout.write(part.message.content);
 `;
+/** From spawn to the first request the fake saw (`at` is Date.now() on arrival). */
+async function untilFirstRequest(args: string[]): Promise<number> {
+  const before = fake.requests.length;
+  const { spawnedAt } = await run.bare(args);
+  return fake.requests[before]!.at - spawnedAt;
+}
 const minimal = (): Promise<Probe> => run.piped(['--input-type=module', '-e', minimalScript]);
 const oneShot = (): Promise<Probe> => run.piped([bin, 'prd', '-p', 'oneshot', PROMPT]);
 const socket = `field-bench-${process.pid}`;
@@ -94,18 +100,15 @@ const rows: Row[] = [];
 
 try {
   // --- Startup: interleaved, so drift in machine load hits baseline and field alike.
-  const startup = { base: [] as number[], version: [] as number[], help: [] as number[], prdHelp: [] as number[], first: [] as number[] };
+  const startup = { base: [] as number[], version: [] as number[], help: [] as number[], prdHelp: [] as number[], first: [] as number[], minimalFirst: [] as number[] };
   for (let i = 0; i < STARTUP_RUNS; i++) {
     startup.base.push(run.wall(['-e', '0']));
     startup.version.push(run.wall([bin, '--version']));
     startup.help.push(run.wall([bin, '--help']));
     startup.prdHelp.push(run.wall([bin, 'prd', '--help']));
     reply = answer(SHORT);
-    const before = fake.requests.length;
-    let spawnedAt = 0;
-    await run.piped([bin, 'prd', '-p', 'startup', PROMPT], '', () => (spawnedAt = Date.now()));
-    // From spawn to the first request the fake saw (`at` is Date.now() on arrival).
-    startup.first.push(fake.requests[before]!.at - spawnedAt);
+    startup.first.push(await untilFirstRequest([bin, 'prd', '-p', 'startup', PROMPT]));
+    startup.minimalFirst.push(await untilFirstRequest(['--input-type=module', '-e', minimalScript]));
   }
   const nodeStart = median(startup.base);
   const vsNode = (measure: string, xs: number[], target?: number): void => {
@@ -115,6 +118,7 @@ try {
   vsNode('start-up: `field --help`', startup.help);
   vsNode('start-up: `field prd --help`', startup.prdHelp);
   vsNode('start-up: `field prd "..."` to its first HTTP request', startup.first, 2);
+  vsNode('(for scale) the ollama-js script to its first HTTP request', startup.minimalFirst);
 
   // --- Streaming and memory: each process with a long and a short answer.
   const runs = { minimalLong: [] as Probe[], minimalShort: [] as Probe[], oneLong: [] as Probe[], oneShort: [] as Probe[], tuiLong: [] as Probe[], tuiShort: [] as Probe[], tuiIdle: [] as Probe[] };

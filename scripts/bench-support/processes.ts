@@ -82,6 +82,18 @@ export class Runner {
     });
   }
 
+  /** A process without the probe (its own loading would count), reporting when it was spawned. */
+  bare(args: string[]): Promise<{ spawnedAt: number }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, args, { cwd: this.cwd, env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const spawnedAt = Date.now();
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve({ spawnedAt }) : reject(new Error(`${args.join(' ')}: exit ${code}: ${stderr}`))));
+    });
+  }
+
   /** Wall time of a whole short process, no probe: what a shell user waits for. */
   wall(args: string[]): number {
     const t0 = performance.now();

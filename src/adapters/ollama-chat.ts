@@ -9,7 +9,7 @@ import { httpFetch } from './http-fetch.js';
 import type { Settings } from './config-store.js';
 import { FieldError, isFieldError } from '../core/errors.js';
 import { ThinkSplitter } from '../core/think-split.js';
-import type { ChatChunk, ChatPort, ChatRequest } from '../core/ports.js';
+import type { ChatChunk, ChatPort, ChatRequest, FinalMetrics } from '../core/ports.js';
 
 export interface OllamaChatOptions {
   host: string;
@@ -50,19 +50,21 @@ async function* streamChat(options: OllamaChatOptions, request: ChatRequest, use
   const requestAbort = new AbortController();
   let reason: 'stall' | 'first_chunk' | null = null;
   let timer: NodeJS.Timeout | undefined;
-  let armed: 'stall' | 'first_chunk' | null = null;
+  let lastChunkAt = Date.now();
+  // Touched once per token, so a token only stamps the time: the timer, when it fires, checks the
+  // stamp and sleeps again for what is left of the window.
   const arm = (ms: number, why: 'stall' | 'first_chunk'): void => {
-    // Once per token: restarting the running timer costs far less than a new one each time.
-    if (timer && armed === why) {
-      timer.refresh();
-      return;
-    }
     clearTimeout(timer);
-    armed = why;
-    timer = setTimeout(() => {
+    const check = (): void => {
+      const idle = Date.now() - lastChunkAt;
+      if (idle < ms) {
+        timer = setTimeout(check, ms - idle);
+        return;
+      }
       reason = why;
       requestAbort.abort();
-    }, ms);
+    };
+    timer = setTimeout(check, ms);
   };
   const onUserAbort = (): void => requestAbort.abort();
   userSignal.addEventListener('abort', onUserAbort, { once: true });
@@ -77,11 +79,20 @@ async function* streamChat(options: OllamaChatOptions, request: ChatRequest, use
     const stream = await withBusyRetry(options, requestAbort.signal, () => client.chat(body));
     const splitter = new ThinkSplitter();
     for await (const part of stream) {
+      lastChunkAt = Date.now();
+      if (!gotChunk) arm(options.stallMs, 'stall');
       gotChunk = true;
-      arm(options.stallMs, 'stall');
-      yield* toChunks(part, splitter);
+      const thinking = part.message?.thinking;
+      if (thinking) yield { type: 'thinking', text: thinking };
+      const content = part.message?.content;
+      // Only servers without a `thinking` field put reasoning inline.
+      if (content) yield* splitter.push(content);
+      if (part.done) {
+        yield* splitter.flush();
+        yield { type: 'final', metrics: finalMetrics(part) };
+      }
     }
-    for (const piece of splitter.flush()) yield { type: piece.type, text: piece.text };
+    yield* splitter.flush();
   } catch (error) {
     throw classifyOllamaError(error, {
       host: options.host,
@@ -98,29 +109,16 @@ async function* streamChat(options: OllamaChatOptions, request: ChatRequest, use
   }
 }
 
-function* toChunks(part: ChatResponse, splitter: ThinkSplitter): Generator<ChatChunk> {
-  const thinking = part.message?.thinking;
-  if (thinking) yield { type: 'thinking', text: thinking };
-  const content = part.message?.content;
-  if (content) {
-    // Only servers without a `thinking` field put reasoning inline.
-    for (const piece of splitter.push(content)) yield { type: piece.type, text: piece.text };
-  }
-  if (part.done) {
-    for (const piece of splitter.flush()) yield { type: piece.type, text: piece.text };
-    yield {
-      type: 'final',
-      metrics: {
-        doneReason: part.done_reason ?? '',
-        promptEvalCount: part.prompt_eval_count ?? 0,
-        promptEvalDurationNs: part.prompt_eval_duration ?? 0,
-        evalCount: part.eval_count ?? 0,
-        evalDurationNs: part.eval_duration ?? 0,
-        loadDurationNs: part.load_duration ?? 0,
-        totalDurationNs: part.total_duration ?? 0,
-      },
-    };
-  }
+function finalMetrics(part: ChatResponse): FinalMetrics {
+  return {
+    doneReason: part.done_reason ?? '',
+    promptEvalCount: part.prompt_eval_count ?? 0,
+    promptEvalDurationNs: part.prompt_eval_duration ?? 0,
+    evalCount: part.eval_count ?? 0,
+    evalDurationNs: part.eval_duration ?? 0,
+    loadDurationNs: part.load_duration ?? 0,
+    totalDurationNs: part.total_duration ?? 0,
+  };
 }
 
 /**

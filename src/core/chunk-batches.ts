@@ -47,10 +47,23 @@ export async function* batches<T>(source: AsyncIterable<T>): AsyncGenerator<T[]>
 /** Joins neighbouring text chunks of the same kind, keeping their order and every `final`. */
 export function joinText(chunks: readonly ChatChunk[]): ChatChunk[] {
   const out: ChatChunk[] = [];
+  let run: string[] = [];
+  let kind: 'content' | 'thinking' | null = null;
+  const close = (): void => {
+    if (kind) out.push({ type: kind, text: run.join('') });
+    run = [];
+    kind = null;
+  };
   for (const chunk of chunks) {
-    const last = out.at(-1);
-    if (chunk.type !== 'final' && last?.type === chunk.type) out[out.length - 1] = { type: chunk.type, text: last.text + chunk.text };
-    else out.push(chunk);
+    if (chunk.type === 'final') {
+      close();
+      out.push(chunk);
+      continue;
+    }
+    if (chunk.type !== kind) close();
+    kind = chunk.type;
+    run.push(chunk.text);
   }
+  close();
   return out;
 }

@@ -12,6 +12,8 @@ export class ThinkSplitter {
   private held = '';
 
   push(text: string): SplitPiece[] {
+    // Past the reasoning, every chunk is answer as it stands (the common case, once per token).
+    if (this.state === 'content' && !this.held) return [{ type: 'content', text }];
     this.held += text;
     const out: SplitPiece[] = [];
     for (;;) {
