@@ -11,8 +11,8 @@
  * - memory: RSS of the one-shot path and of the TUI, idle and after a 4,000-token answer;
  * - the headline figures of other issues, each against the plain tool doing the same job.
  *
- * Run: `npm run bench` (all tables), or `npx tsx scripts/bench-footprint.ts [--runs N] [--tokens N]`
- * after `npm run build`. The TUI rows need tmux.
+ * Run: `npm run bench` (all tables), or `npx tsx scripts/bench-footprint.ts [--runs N] [--tokens N]
+ * [--only startup,streaming,other]` after `npm run build`. The TUI rows need tmux.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +34,17 @@ import { hasTmux, median, Runner } from './bench-support/processes.js';
 import type { Probe } from './bench-support/processes.js';
 import { makeSessions, makeWorkspace } from './bench-support/sync-fixture.js';
 
+const SECTIONS = ['startup', 'streaming', 'other'] as const;
+
+/** `--only startup,streaming` runs part of the table (the start-up baseline always runs). */
+function only(): Set<string> {
+  const i = process.argv.indexOf('--only');
+  const picked = i >= 0 ? (process.argv[i + 1] ?? '').split(',') : [...SECTIONS];
+  const unknown = picked.filter((p) => !(SECTIONS as readonly string[]).includes(p));
+  if (unknown.length) throw new Error(`--only takes ${SECTIONS.join(', ')}; not ${unknown.join(', ')}`);
+  return new Set(picked);
+}
+
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
@@ -41,7 +52,7 @@ function arg(name: string, fallback: number): number {
   return value;
 }
 
-const RUNS = arg('runs', 3);
+const RUNS = arg('runs', 5);
 const STARTUP_RUNS = arg('startup-runs', 15);
 const LONG = arg('tokens', 4000);
 const SHORT = 40;
@@ -97,12 +108,30 @@ interface Row {
   target?: { ratio?: number; absolute?: number };
 }
 const rows: Row[] = [];
+const notes: string[] = [];
+const sections = only();
 
 try {
-  // --- Startup: interleaved, so drift in machine load hits baseline and field alike.
+  const nodeStart = await startupRows();
+  if (sections.has('streaming')) await streamingRows(nodeStart);
+  // Other issues' headline figures, each against the plain tool doing the same job.
+  if (sections.has('other')) rows.push(await budgetRow(), await photoRow(), ...syncRows());
+  print(rows);
+  for (const note of notes) console.log(`\n${note}`);
+} finally {
+  spawnSync('tmux', ['-L', socket, 'kill-server']);
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Start-up rows; returns `node -e 0`'s time, the baseline of the other time rows. */
+async function startupRows(): Promise<number> {
+  // Interleaved, so drift in machine load hits baseline and field alike.
   const startup = { base: [] as number[], version: [] as number[], help: [] as number[], prdHelp: [] as number[], first: [] as number[], minimalFirst: [] as number[] };
+  const measured = sections.has('startup');
   for (let i = 0; i < STARTUP_RUNS; i++) {
     startup.base.push(run.wall(['-e', '0']));
+    if (!measured) continue;
     startup.version.push(run.wall([bin, '--version']));
     startup.help.push(run.wall([bin, '--help']));
     startup.prdHelp.push(run.wall([bin, 'prd', '--help']));
@@ -111,6 +140,7 @@ try {
     startup.minimalFirst.push(await untilFirstRequest(['--input-type=module', '-e', minimalScript]));
   }
   const nodeStart = median(startup.base);
+  if (!measured) return nodeStart;
   const vsNode = (measure: string, xs: number[], target?: number): void => {
     rows.push({ measure, field: median(xs), baseline: nodeStart, baselineName: '`node -e 0`', unit: 'ms', ...(target ? { target: { ratio: target } } : {}) });
   };
@@ -119,8 +149,11 @@ try {
   vsNode('start-up: `field prd --help`', startup.prdHelp);
   vsNode('start-up: `field prd "..."` to its first HTTP request', startup.first, 2);
   vsNode('(for scale) the ollama-js script to its first HTTP request', startup.minimalFirst);
+  return nodeStart;
+}
 
-  // --- Streaming and memory: each process with a long and a short answer.
+/** Streaming CPU and memory: each process with a long and a short answer, then at a real model's pace. */
+async function streamingRows(nodeStart: number): Promise<void> {
   const runs = { minimalLong: [] as Probe[], minimalShort: [] as Probe[], oneLong: [] as Probe[], oneShort: [] as Probe[], tuiLong: [] as Probe[], tuiShort: [] as Probe[], tuiIdle: [] as Probe[] };
   const tmux = hasTmux();
   for (let i = 0; i < RUNS; i++) {
@@ -154,26 +187,18 @@ try {
     );
   }
 
-  // --- At the speed of a real 8B model on a fanless laptop: share of one core while streaming.
+  // At the speed of a real 8B model on a fanless laptop: share of one core while streaming.
   reply = answer(PACED_TOKENS, PACED_RATE);
   const pacedMinimal = await minimal();
   const pacedOne = await oneShot();
   const pacedTui = tmux ? await tui(PROMPT) : null;
   reply = answer(SHORT);
 
-  // --- Other issues' headline figures, each against the plain tool doing the same job.
-  rows.push(await budgetRow(), await photoRow(), ...syncRows());
-
   // Streaming's own share of one core: the paced run's CPU less a short answer's, over the stream's duration.
   const streamSeconds = PACED_TOKENS / PACED_RATE;
   const share = (p: Probe | null, short: Probe[]): string => (p ? `${(((p.cpuMs - cpu(short)) / 1000 / streamSeconds) * 100).toFixed(1)}%` : '-');
-  print(rows);
-  console.log(`\nAt a real model's pace (${PACED_TOKENS} tokens at ${PACED_RATE} tok/s, ${streamSeconds} s), streaming's share of one core: ollama-js script ${share(pacedMinimal, runs.minimalShort)}, one-shot ${share(pacedOne, runs.oneShort)}, TUI ${tmux ? share(pacedTui, runs.tuiShort) : '(no tmux)'}.`);
-  if (!tmux) console.log('\ntmux is not installed: the TUI rows were skipped.');
-} finally {
-  spawnSync('tmux', ['-L', socket, 'kill-server']);
-  await fake.close();
-  rmSync(dir, { recursive: true, force: true });
+  notes.push(`At a real model's pace (${PACED_TOKENS} tokens at ${PACED_RATE} tok/s, ${streamSeconds} s), streaming's share of one core: ollama-js script ${share(pacedMinimal, runs.minimalShort)}, one-shot ${share(pacedOne, runs.oneShort)}, TUI ${tmux ? share(pacedTui, runs.tuiShort) : '(no tmux)'}.`);
+  if (!tmux) notes.push('tmux is not installed: the TUI rows were skipped.');
 }
 
 function timeMedian(fn: () => unknown, n: number): number {

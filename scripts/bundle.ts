@@ -6,6 +6,7 @@
  * node_modules when needed.
  */
 import { build } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +14,19 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const outdir = `${root}dist/bundle`;
 
 rmSync(outdir, { recursive: true, force: true });
+// js-yaml 3 (under gray-matter) loads esprima, 280 KB, for its !!js/function type at start-up. field
+// parses frontmatter with the safe schema, where that type can never apply: it is replaced by one
+// that matches nothing.
+const noJsFunctions: Plugin = {
+  name: 'no-js-yaml-functions',
+  setup(b) {
+    b.onLoad({ filter: /js-yaml[\\/]lib[\\/]js-yaml[\\/]type[\\/]js[\\/]function\.js$/ }, () => ({
+      contents: "var Type = require('../../type'); module.exports = new Type('tag:yaml.org,2002:js/function', { kind: 'scalar', resolve: function () { return false; } });",
+      loader: 'js',
+    }));
+  },
+};
+
 const result = await build({
   entryPoints: [`${root}src/cli/main.ts`],
   outdir,
@@ -29,6 +43,7 @@ const result = await build({
   external: ['sharp', 'typescript', 'conf', 'react-devtools-core'],
   define: { 'process.env.NODE_ENV': '"production"' },
   metafile: true,
+  plugins: [noJsFunctions],
   // ollama's browser build imports a fetch polyfill that installs nothing on Node (fetch is global)
   // but reads globalThis.fetch at load, which makes Node compile its whole undici bundle up front.
   alias: { 'whatwg-fetch': `${root}scripts/bundle-empty.js` },

@@ -8,7 +8,10 @@ import { VERSION } from './version.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-/** Commands load their module only when they run, so `--help` and one-shot paths stay light. */
+/** Commands load only when one runs, so `--version` and `--help` never pay for them. */
+const commands = (): Promise<typeof import('./commands/index.js')> => import('./commands/index.js');
+
+/** Runs a command from its lazily loaded runner and turns its result into the exit code. */
 function lazy<A extends unknown[]>(load: () => Promise<(...args: A) => Promise<number>>): (...args: A) => Promise<void> {
   return async (...args) => {
     process.exitCode = await (await load())(...args);
@@ -57,7 +60,7 @@ export function buildProgram(): Command {
     .option('-m, --mode <mode>', `starting mode (${TEXT_MODES.join(', ')})`, 'prd')
     .option('-f, --file <path>', 'attach a text file to the first prompt (repeatable)', collect)
     .addHelpText('after', '\nKeys: Enter sends, Ctrl+J or Alt+Enter adds a line, Shift+Tab changes mode, Ctrl+C cancels; /help lists the commands.')
-    .action(lazy(async () => (await import('./commands/tui.js')).runTui));
+    .action(lazy(async () => (await commands()).runTui));
 
   for (const mode of TEXT_MODES) {
     const spec = MODE_SPECS[mode];
@@ -84,7 +87,7 @@ export function buildProgram(): Command {
     }
     command
       .addHelpText('after', `\nExit codes: see \`field --help\`.`)
-      .action(lazy(async () => (await import('./commands/generate.js')).runGenerate.bind(null, mode)));
+      .action(lazy(async () => (await commands()).runGenerate.bind(null, mode)));
   }
 
   const vision = MODE_SPECS.vision;
@@ -113,7 +116,7 @@ Examples:
   $ field vision --component --snap -p acme
 
 Exit codes: see \`field --help\`.`)
-    .action(lazy(async () => (await import('./commands/vision.js')).runVision));
+    .action(lazy(async () => (await commands()).runVision));
 
   program
     .command('snap')
@@ -123,7 +126,7 @@ Exit codes: see \`field --help\`.`)
     .option('--device <name>', 'camera (imagesnap device name, or /dev/videoN; default /dev/video0 on Linux)')
     .option('--json', 'print path, size and sha256 as JSON')
     .addHelpText('after', '\nExamples:\n  $ field snap -p acme\n  $ field vision --component -i "$(field snap)"')
-    .action(lazy(async () => (await import('./commands/snap.js')).runSnap));
+    .action(lazy(async () => (await commands()).runSnap));
 
   program
     .command('budget')
@@ -140,7 +143,7 @@ Exit codes: see \`field --help\`.`)
       '  $ cat notes.md | field budget --json',
       '', 'Exit codes: 0 fits, 20 over budget (see `field --help`).',
     ].join('\n'))
-    .action(lazy(async () => (await import('./commands/budget.js')).runBudget));
+    .action(lazy(async () => (await commands()).runBudget));
 
   program
     .command('setup')
@@ -150,26 +153,26 @@ Exit codes: see \`field --help\`.`)
     .option('-y, --yes', 'apply without asking')
     .option('--json', 'print the plan and results as JSON')
     .addHelpText('after', '\nExamples:\n  $ field setup --dry-run\n  $ field setup --yes\n  $ field setup --only prd --only code')
-    .action(lazy(async () => (await import('./commands/setup.js')).runSetup));
+    .action(lazy(async () => (await commands()).runSetup));
 
   program
     .command('models')
     .description('installed, missing or drifted field models, with base, digest, num_ctx and size')
     .option('--json', 'machine-readable output')
-    .action(lazy(async () => (await import('./commands/models.js')).runModels));
+    .action(lazy(async () => (await commands()).runModels));
 
   program
     .command('status')
     .description('pacing: cool/warm/hot/cooling, prompts in the window, tok/s against baseline, pressure, power, cooldown')
     .option('--json', 'machine-readable output')
     .addHelpText('after', '\nExamples:\n  $ field status\n  $ field status --json | jq .cooldown_remaining_s')
-    .action(lazy(async () => (await import('./commands/status.js')).runStatus));
+    .action(lazy(async () => (await commands()).runStatus));
 
   program
     .command('doctor')
     .description('check Ollama, models, memory, sensors, workspace and config; every finding with a fix')
     .option('--json', 'machine-readable output')
-    .action(lazy(async () => (await import('./commands/doctor.js')).runDoctor));
+    .action(lazy(async () => (await commands()).runDoctor));
 
   program
     .command('aliases')
@@ -180,14 +183,14 @@ Exit codes: see \`field --help\`.`)
     .option('--rc-file <path>', 'rc file to edit (default: ~/.bashrc, ~/.zshrc or fish conf.d)')
     .option('-y, --yes', 'apply without asking')
     .addHelpText('after', '\nExamples:\n  $ eval "$(field aliases --shell bash)"\n  $ field aliases --install --yes')
-    .action(lazy(async () => (await import('./commands/aliases.js')).runAliases));
+    .action(lazy(async () => (await commands()).runAliases));
 
   program
     .command('templates')
     .description('artifact templates: shipped and your own (<workspace>/templates/<name>.md), with modes, sections and checks')
     .option('--json', 'machine-readable output')
     .addHelpText('after', '\nExamples:\n  $ field templates\n  $ field doc --template runbook "Runbook for rotating the D1 backup key"')
-    .action(lazy(async () => (await import('./commands/templates.js')).runTemplates));
+    .action(lazy(async () => (await commands()).runTemplates));
 
   const sessions = program.command('sessions').description('session logs of a project');
   sessions
@@ -195,21 +198,21 @@ Exit codes: see \`field --help\`.`)
     .description('list sessions, newest last')
     .option('-p, --project <name>', 'project code')
     .option('--json', 'machine-readable output')
-    .action(lazy(async () => (await import('./commands/sessions.js')).runSessionsList));
+    .action(lazy(async () => (await commands()).runSessionsList));
   sessions
     .command('show')
     .description('print a session log as markdown')
     .argument('<id>', 'session id (sess_...), or a unique prefix or suffix of it')
     .option('-p, --project <name>', 'project code')
     .option('--json', 'print the raw events as JSON')
-    .action(lazy(async () => (await import('./commands/sessions.js')).runSessionsShow));
+    .action(lazy(async () => (await commands()).runSessionsShow));
 
   sessions
     .command('resume')
     .description('open a session in the interactive TUI with its history, mode and project')
     .argument('<id>', 'session id (sess_...), or a unique prefix or suffix of it')
     .option('-p, --project <name>', 'project code')
-    .action(lazy(async () => (await import('./commands/tui.js')).runSessionsResume));
+    .action(lazy(async () => (await commands()).runSessionsResume));
 
   program
     .command('recover')
@@ -220,7 +223,7 @@ Exit codes: see \`field --help\`.`)
     .option('-y, --yes', 'discard without asking')
     .option('--json', 'machine-readable output')
     .addHelpText('after', '\nA partial whose generation is still running is never touched.\n\nExamples:\n  $ field recover\n  $ field recover -p acme --promote\n  $ field recover --discard --yes')
-    .action(lazy(async () => (await import('./commands/recover.js')).runRecover));
+    .action(lazy(async () => (await commands()).runRecover));
 
   program
     .command('sync')
@@ -245,7 +248,7 @@ Exit codes: see \`field --help\`.`)
       'Exit codes: 0 done (conflicts are reported, not failures), 22 a file was blocked by the secret scan',
       '(everything else was applied), 24 the lab repo cannot take the import (see `field --help`).',
     ].join('\n'))
-    .action(lazy(async () => (await import('./commands/sync.js')).runSync));
+    .action(lazy(async () => (await commands()).runSync));
 
   program
     .command('mark')
@@ -260,7 +263,7 @@ Exit codes: see \`field --help\`.`)
       '  $ field mark art_01JD3Q7Z0M5V8K2N4P6R8T0W2Y kept --minutes 20',
       '  $ field mark acme/prds/expense-splitting-v1.md rewritten',
     ].join('\n'))
-    .action(lazy(async () => (await import('./commands/mark.js')).runMark));
+    .action(lazy(async () => (await commands()).runMark));
 
   program
     .command('report')
@@ -275,34 +278,34 @@ Exit codes: see \`field --help\`.`)
       '  $ field report --since 14d          # the pilot window, every project',
       '  $ field report -p acme --json | jq .sections.verdict',
     ].join('\n'))
-    .action(lazy(async () => (await import('./commands/report.js')).runReport));
+    .action(lazy(async () => (await commands()).runReport));
 
   const config = program.command('config').description('read and change settings');
   config
     .command('get')
     .argument('<key>')
     .description('print one value (the default when unset)')
-    .action(lazy(async () => (await import('./commands/config.js')).runConfigGet));
+    .action(lazy(async () => (await commands()).runConfigGet));
   config
     .command('set')
     .argument('<key>')
     .argument('<value>')
     .description('set a value; invalid values are refused with the allowed ones')
-    .action(lazy(async () => (await import('./commands/config.js')).runConfigSet));
+    .action(lazy(async () => (await commands()).runConfigSet));
   config
     .command('unset')
     .argument('<key>')
     .description('remove a value (back to the default)')
-    .action(lazy(async () => (await import('./commands/config.js')).runConfigUnset));
+    .action(lazy(async () => (await commands()).runConfigUnset));
   config
     .command('list')
     .description('every key with its value and where it comes from')
     .addOption(new Option('--json', 'machine-readable output'))
-    .action(lazy(async () => (await import('./commands/config.js')).runConfigList));
+    .action(lazy(async () => (await commands()).runConfigList));
   config
     .command('path')
     .description('print the config file path')
-    .action(lazy(async () => (await import('./commands/config.js')).runConfigPath));
+    .action(lazy(async () => (await commands()).runConfigPath));
 
   return program;
 }
