@@ -5,11 +5,12 @@ import { EXIT_CODES, EXIT_CODE_MEANINGS, FieldError } from '../core/errors.js';
 import type { ErrorKind } from '../core/errors.js';
 import { MODE_SPECS, TEXT_MODES } from '../core/modes.js';
 import { VERSION } from './version.js';
+import type * as Commands from './commands/index.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** Commands load only when one runs, so `--version` and `--help` never pay for them. */
-const commands = (): Promise<typeof import('./commands/index.js')> => import('./commands/index.js');
+const commands = (): Promise<typeof Commands> => import('./commands/index.js');
 
 /** Runs a command from its lazily loaded runner and turns its result into the exit code. */
 function lazy<A extends unknown[]>(load: () => Promise<(...args: A) => Promise<number>>): (...args: A) => Promise<void> {
