@@ -2,9 +2,12 @@
  * `npm run demo`: the real CLI against a fake Ollama with CANNED answers, for a machine without
  * Ollama or model weights. Everything the CLI does is real (HTTP, artifacts, session log); only the
  * model's words are canned. Output lands in a temp workspace, printed at the end.
+ *
+ * `npx tsx scripts/demo.ts --out field-work --project example` (after `npm run build`) regenerates the
+ * example project kept in this repo.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +26,16 @@ function replyFor(body: unknown): ChatReply {
 
 const fake = await startFakeOllama({ models: allFieldModels() });
 fake.setDefaultChat(replyFor);
+const option = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const project = option('project') ?? 'acme';
 const root = mkdtempSync(join(tmpdir(), 'field-demo-'));
-const env = { ...process.env, OLLAMA_HOST: fake.url, FIELD_WORK: join(root, 'field-work'), FIELD_CONFIG_DIR: join(root, 'config') };
+const work = option('out') ?? join(root, 'field-work');
+// Regenerating: the old copy goes first, so the example holds exactly one session.
+if (option('out')) rmSync(join(work, project), { recursive: true, force: true });
+const env = { ...process.env, OLLAMA_HOST: fake.url, FIELD_WORK: work, FIELD_CONFIG_DIR: join(root, 'config') };
 
 const plain = !process.stderr.isTTY || Boolean(process.env.NO_COLOR);
 const banner = (text: string): void => {
@@ -32,10 +43,10 @@ const banner = (text: string): void => {
 };
 
 const steps: Array<[string, string[], string?]> = [
-  ['field prd (answer streams to stdout, footer on stderr)', ['prd', '-p', 'acme', 'Write a PRD for expense splitting between two households']],
-  ['field code with piped notes (code extracted to .ts and migrations/)', ['code', '-p', 'acme', 'Write a Hono route handler for POST /api/splits that stores a split in D1'], 'Splits belong to a household pair; ratios sum to 100.'],
-  ['field arch --json (one object for scripts)', ['arch', '-p', 'acme', '--json', 'D1 or KV for split configurations that change monthly and are queried by household?']],
-  ['field sessions list', ['sessions', 'list', '-p', 'acme']],
+  ['field prd (answer streams to stdout, footer on stderr)', ['prd', '-p', project, 'Write a PRD for expense splitting between two households']],
+  ['field code with piped notes (code extracted to .ts and migrations/)', ['code', '-p', project, 'Write a Hono route handler for POST /api/splits that stores a split in D1'], 'Splits belong to a household pair; ratios sum to 100.'],
+  ['field arch --json (one object for scripts)', ['arch', '-p', project, '--json', 'D1 or KV for split configurations that change monthly and are queried by household?']],
+  ['field sessions list', ['sessions', 'list', '-p', project]],
 ];
 
 banner(`DEMO with a fake Ollama at ${fake.url}: the answers are CANNED, not generated`);
@@ -51,5 +62,5 @@ for (const [title, args, stdin] of steps) {
     break;
   }
 }
-banner(`artifacts and session logs: ${env.FIELD_WORK}/acme`);
+banner(`artifacts and session logs: ${env.FIELD_WORK}/${project}`);
 await fake.close();

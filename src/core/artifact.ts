@@ -6,6 +6,7 @@ import matter from 'gray-matter';
 import type { Mode } from './modes.js';
 import type { FitAction } from './budget-fit.js';
 import type { ThermalFrontmatter } from './pacing-snapshot.js';
+import type { Rating } from './session-events.js';
 
 export const ARTIFACT_STATUSES = ['complete', 'partial', 'truncated', 'canceled'] as const;
 export type ArtifactStatus = (typeof ARTIFACT_STATUSES)[number];
@@ -61,6 +62,8 @@ export interface ArtifactQuality {
   checks_total: number;
   template_result: 'first_time' | 'after_repair' | 'never';
   repair: RepairState;
+  /** The founder's verdict (keep, rework, discard), given in the TUI; see artifact-rating.ts. */
+  rating?: Rating;
 }
 
 /** Required keys every record must carry; readers and tests check against this list. */
