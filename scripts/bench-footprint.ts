@@ -121,7 +121,12 @@ try {
 } finally {
   spawnSync('tmux', ['-L', socket, 'kill-server']);
   await fake.close();
-  rmSync(dir, { recursive: true, force: true });
+  // A TUI killed with its tmux server may still be writing its state: retry, never mask an error.
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+  } catch (error) {
+    console.error(`bench: could not remove ${dir}: ${(error as Error).message}`);
+  }
 }
 
 /** Start-up rows; returns `node -e 0`'s time, the baseline of the other time rows. */
