@@ -65,7 +65,9 @@ const dir = mkdtempSync(join(tmpdir(), 'field-bench-footprint-'));
 const work = join(dir, 'work');
 mkdirSync(join(dir, 'config'), { recursive: true });
 // The streamed words are no PRD: without this the template check would ask for a second, repair turn.
-writeFileSync(join(dir, 'config', 'config.json'), JSON.stringify({ checks: { repairTurns: 0 } }));
+// The bench sends some 60 prompts in minutes: pacing still runs its gate each time, but must not call
+// a cooldown (that would hold the TUI's prompt and refuse the one-shot's).
+writeFileSync(join(dir, 'config', 'config.json'), JSON.stringify({ checks: { repairTurns: 0 }, pacing: { warnPrompts: 1000, hotPrompts: 1000 } }));
 
 const fake = await startFakeOllama({ models: allFieldModels() });
 const words = 'the split is stored per household pair and the balance updates for both sides '.split(' ');
