@@ -35,11 +35,11 @@ export function httpFetch(input: string | URL, init: RequestInit = {}): Promise<
  * a read, a decode and a parse. The wait is at most that turn, well under a millisecond.
  */
 function webBody(res: IncomingMessage): ReadableStream<Uint8Array> {
+  let finished = false;
   return new ReadableStream<Uint8Array>({
     start(controller) {
       let pending: Buffer[] = [];
       let scheduled = false;
-      let finished = false;
       const flush = (): void => {
         scheduled = false;
         if (finished || pending.length === 0) return;
