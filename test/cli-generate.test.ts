@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import matter from 'gray-matter';
-import { createSandbox, runField } from './support/cli.js';
-import type { Sandbox } from './support/cli.js';
+import { runField, sandboxPerFile } from './support/cli.js';
 import { cannedAnswers, cannedReply } from './support/canned.js';
 import { REQUIRED_FRONTMATTER_KEYS } from '../src/core/artifact.js';
 import { parseSessionLog } from '../src/core/session-events.js';
 import { findCodeBlocks } from '../src/core/code-fences.js';
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await createSandbox();
-});
-afterAll(async () => {
-  await box.close();
-});
+const box = sandboxPerFile();
 
 const PRD_PROMPT = 'Write a PRD for expense splitting between two households';
 

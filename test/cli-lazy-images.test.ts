@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createSandbox, runField } from './support/cli.js';
-import type { Sandbox } from './support/cli.js';
+import { runField, sandboxPerFile } from './support/cli.js';
 import { cannedReply } from './support/canned.js';
 import { wireframePng } from './support/images.js';
 
 const TRACER = pathToFileURL(new URL('./support/trace-imports.mjs', import.meta.url).pathname).href;
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await createSandbox();
-});
-afterAll(async () => {
-  await box.close();
-});
+const box = sandboxPerFile();
 
 async function imported(args: string[]): Promise<string[]> {
   const log = join(box.root, `imports-${Math.random().toString(36).slice(2)}.txt`);

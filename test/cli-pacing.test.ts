@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import matter from 'gray-matter';
-import { BIN, createSandbox, expectCleanError, runField } from './support/cli.js';
-import type { RunResult, Sandbox } from './support/cli.js';
+import { BIN, expectCleanError, runField, sandboxPerFile } from './support/cli.js';
+import type { RunResult } from './support/cli.js';
 import { cannedReply } from './support/canned.js';
 import { EXIT_CODES } from '../src/core/errors.js';
 import { parseSessionLog } from '../src/core/session-events.js';
@@ -16,13 +16,7 @@ import type { PacingState, PromptRecord } from '../src/core/pacing-state.js';
 const MIN = 60_000;
 const SYSFS = fileURLToPath(new URL('./fixtures/sensors/sysfs/', import.meta.url));
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await createSandbox();
-});
-afterAll(async () => {
-  await box.close();
-});
+const box = sandboxPerFile();
 
 /** Its own config folder (and so its own pacing history) per test. */
 function envFor(name: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import matter from 'gray-matter';
-import { createSandbox, expectCleanError, runField, startField } from './support/cli.js';
-import type { RunResult, Sandbox } from './support/cli.js';
+import { expectCleanError, runField, startField, sandboxPerFile } from './support/cli.js';
+import type { RunResult } from './support/cli.js';
 import { cannedAnswers } from './support/canned.js';
 import { pieces } from './support/kill-harness.js';
 import { REQUIRED_FRONTMATTER_KEYS } from '../src/core/artifact.js';
@@ -13,13 +13,7 @@ import type { PartialMeta } from '../src/core/recovery.js';
 import { parseSessionLog } from '../src/core/session-events.js';
 import { machine } from '../src/adapters/liveness.js';
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await createSandbox();
-});
-afterAll(async () => {
-  await box.close();
-});
+const box = sandboxPerFile();
 
 const PRD = cannedAnswers.prd.content;
 const CODE = cannedAnswers.code.content;

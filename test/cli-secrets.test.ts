@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSandbox, expectCleanError, runField } from './support/cli.js';
-import type { Sandbox } from './support/cli.js';
+import { expectCleanError, runField, sandboxPerFile } from './support/cli.js';
 import { cannedReply } from './support/canned.js';
 import { fakes } from './fixtures/secrets/corpus.js';
 import { EXIT_CODES } from '../src/core/errors.js';
 import { parseSessionLog } from '../src/core/session-events.js';
 import type { SessionEvent } from '../src/core/session-events.js';
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await createSandbox();
-});
-afterAll(async () => {
-  await box.close();
-});
+const box = sandboxPerFile();
 
 function sessionText(project: string): string {
   const dir = join(box.work, project, 'sessions');

@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import matter from 'gray-matter';
-import { createSandbox, runField } from './support/cli.js';
-import type { Sandbox } from './support/cli.js';
+import { runField, sandboxPerFile } from './support/cli.js';
 import { cannedReply } from './support/canned.js';
 import { parseSessionLog } from '../src/core/session-events.js';
 import { EXIT_CODES } from '../src/core/errors.js';
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await createSandbox();
-});
-afterAll(async () => {
-  await box.close();
-});
+const box = sandboxPerFile();
 
 describe('field config', () => {
   it('set, get, list and path round-trip through the config file', async () => {

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import matter from 'gray-matter';
-import { createSandbox, expectCleanError, runField } from './support/cli.js';
-import type { Sandbox } from './support/cli.js';
+import { createSandbox, expectCleanError, runField, sandboxPerFile } from './support/cli.js';
 import { cannedAnswers, cannedReply, chunkText } from './support/canned.js';
 import type { ChatReply } from './support/fake-ollama.js';
 import { EXIT_CODES } from '../src/core/errors.js';
@@ -11,13 +10,7 @@ import { parseSessionLog } from '../src/core/session-events.js';
 import type { SessionEvent } from '../src/core/session-events.js';
 import { outline } from '../src/core/markdown-sections.js';
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await createSandbox();
-});
-afterAll(async () => {
-  await box.close();
-});
+const box = sandboxPerFile();
 
 const reply = (text: string): ChatReply => ({ type: 'stream', content: chunkText(text) });
 

@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, expectCleanError, runField } from './support/cli.js';
-import type { Sandbox } from './support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { expectCleanError, runField, sandboxPerFile } from './support/cli.js';
 import { cannedReply } from './support/canned.js';
 import { EXIT_CODES } from '../src/core/errors.js';
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await createSandbox();
-});
-afterAll(async () => {
-  await box.close();
-});
+const box = sandboxPerFile();
 
 describe('entering the TUI from the command line', () => {
   it('without a terminal, field alone and field tui say how to run one-shot instead', async () => {

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createSandbox, expectCleanError, runField } from './support/cli.js';
-import type { Sandbox } from './support/cli.js';
+import { expectCleanError, runField, sandboxPerFile } from './support/cli.js';
 import { cannedAnswers } from './support/canned.js';
 import { pieces } from './support/kill-harness.js';
 import { EXIT_CODES } from '../src/core/errors.js';
 import { machine } from '../src/adapters/liveness.js';
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await createSandbox();
-});
-afterAll(async () => {
-  await box.close();
-});
+const box = sandboxPerFile();
 
 const CONFIG_WRITES: Array<[string, string]> = [
   ['budget.numCtx', '4096'], ['session.gapMinutes', '30'], ['ollama.stallSeconds', '90'], ['ollama.firstTokenSeconds', '600'],

@@ -3,11 +3,10 @@
  * stream, 503 busy with retries, stall, reset mid-stream, Ctrl+C): a connection dropped before any
  * response byte, and a server restart between calls, both from the CLI and within one client.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSandbox, expectCleanError, runField } from './support/cli.js';
-import type { Sandbox } from './support/cli.js';
+import { expectCleanError, runField, sandboxPerFile } from './support/cli.js';
 import { cannedReply } from './support/canned.js';
 import { startFakeOllama } from './support/fake-ollama.js';
 import type { FakeOllama } from './support/fake-ollama.js';
@@ -17,13 +16,7 @@ import { createOllamaChat } from '../src/adapters/ollama-chat.js';
 import type { ChatChunk } from '../src/core/ports.js';
 import { parseSessionLog } from '../src/core/session-events.js';
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await createSandbox();
-});
-afterAll(async () => {
-  await box.close();
-});
+const box = sandboxPerFile();
 
 describe('a connection dropped before any response byte', () => {
   it('is retried once, after a jittered wait, and the answer arrives', async () => {

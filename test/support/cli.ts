@@ -2,6 +2,7 @@
  * Runs the built CLI (`bin/field.js`) as a real process against a fake Ollama, in a sandbox of
  * temp folders: its own workspace and config, so tests never touch the user's.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -45,6 +46,21 @@ export async function createSandbox(options: { fake?: FakeOllama } = {}): Promis
     writeConfig: (config) => writeFileSync(join(configDir, 'config.json'), JSON.stringify(config)),
     close: () => fake.close(),
   };
+}
+
+/**
+ * One sandbox for a whole test file. The object is returned at once and filled before the first
+ * test runs; its fake server is closed after the last.
+ */
+export function sandboxPerFile(): Sandbox {
+  const box = {} as Sandbox;
+  beforeAll(async () => {
+    Object.assign(box, await createSandbox());
+  });
+  afterAll(async () => {
+    await box.close();
+  });
+  return box;
 }
 
 export interface RunResult {
