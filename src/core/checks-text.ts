@@ -59,6 +59,17 @@ function nonBlank(lines: readonly string[]): string[] {
   return lines.map((l) => l.trim()).filter((l) => l !== '' && !/^<!--.*-->$/.test(l));
 }
 
+/** A check of one `## ` section; a missing section is reported as section() decides. */
+function sectionCheck(name: string, describe: string, judge: (found: Section, ctx: CheckContext, check: string) => Finding[]): CheckDef {
+  return {
+    describe,
+    run(ctx, _arg, check) {
+      const s = section(ctx, name, check);
+      return 'missing' in s ? s.missing : judge(s.found, ctx, check);
+    },
+  };
+}
+
 export const TEXT_CHECKS: Record<string, CheckDef> = {
   sections_in_order: {
     describe: 'every required section is a `## ` heading, in template order',
@@ -75,78 +86,48 @@ export const TEXT_CHECKS: Record<string, CheckDef> = {
     },
   },
 
-  acceptance_checkboxes: {
-    describe: 'Acceptance Criteria has items and every one is `- [ ]`',
-    run(ctx, _arg, check) {
-      const s = section(ctx, 'Acceptance Criteria', check);
-      if ('missing' in s) return s.missing;
-      const list = items(s.found, ctx);
-      if (list.length === 0) return [{ check, section: 'Acceptance Criteria', message: 'no `- [ ]` items' }];
-      const bad = list.filter((i) => !/^\s{0,3}[-*+] \[ \] \S/.test(i.raw));
-      if (bad.length === 0) return [];
-      return [{ check, section: 'Acceptance Criteria', message: `${bad.length} of ${list.length} items are not \`- [ ]\` checkboxes, e.g. ${quote(bad[0]!.raw)}` }];
-    },
-  },
+  acceptance_checkboxes: sectionCheck('Acceptance Criteria', 'Acceptance Criteria has items and every one is `- [ ]`', (found, ctx, check) => {
+    const list = items(found, ctx);
+    if (list.length === 0) return [{ check, section: 'Acceptance Criteria', message: 'no `- [ ]` items' }];
+    const bad = list.filter((i) => !/^\s{0,3}[-*+] \[ \] \S/.test(i.raw));
+    if (bad.length === 0) return [];
+    return [{ check, section: 'Acceptance Criteria', message: `${bad.length} of ${list.length} items are not \`- [ ]\` checkboxes, e.g. ${quote(bad[0]!.raw)}` }];
+  }),
 
-  kill_criteria_threshold_window: {
-    describe: 'each Kill Criteria item has a threshold and a time window',
-    run(ctx, _arg, check) {
-      const s = section(ctx, 'Kill Criteria', check);
-      if ('missing' in s) return s.missing;
-      const list = items(s.found, ctx);
-      const entries = list.length > 0 ? list.map((i) => i.text) : nonBlank(s.found.body);
-      if (entries.length === 0) return [{ check, section: 'Kill Criteria', message: 'no kill criteria' }];
-      const findings: Finding[] = [];
-      entries.forEach((text, i) => {
-        const missing = [hasThreshold(text) ? null : 'threshold', hasWindow(text) ? null : 'time window'].filter(Boolean);
-        if (missing.length > 0) findings.push({ check, section: 'Kill Criteria', message: `item ${i + 1} has no ${missing.join(' and no ')}: ${quote(text)}` });
-      });
-      return findings;
-    },
-  },
+  kill_criteria_threshold_window: sectionCheck('Kill Criteria', 'each Kill Criteria item has a threshold and a time window', (found, ctx, check) => {
+    const list = items(found, ctx);
+    const entries = list.length > 0 ? list.map((i) => i.text) : nonBlank(found.body);
+    if (entries.length === 0) return [{ check, section: 'Kill Criteria', message: 'no kill criteria' }];
+    const findings: Finding[] = [];
+    entries.forEach((text, i) => {
+      const missing = [hasThreshold(text) ? null : 'threshold', hasWindow(text) ? null : 'time window'].filter(Boolean);
+      if (missing.length > 0) findings.push({ check, section: 'Kill Criteria', message: `item ${i + 1} has no ${missing.join(' and no ')}: ${quote(text)}` });
+    });
+    return findings;
+  }),
 
-  hypothesis_measurable: {
-    describe: 'the Hypothesis names a number and a time or date',
-    run(ctx, _arg, check) {
-      const s = section(ctx, 'Hypothesis', check);
-      if ('missing' in s) return s.missing;
-      const text = s.found.body.join(' ');
-      const missing = [hasThreshold(text) ? null : 'a number', hasWindow(text) ? null : 'a time window or date'].filter(Boolean);
-      return missing.length ? [{ check, section: 'Hypothesis', message: `no ${missing.join(' and no ')}` }] : [];
-    },
-  },
+  hypothesis_measurable: sectionCheck('Hypothesis', 'the Hypothesis names a number and a time or date', (found, ctx, check) => {
+    const text = found.body.join(' ');
+    const missing = [hasThreshold(text) ? null : 'a number', hasWindow(text) ? null : 'a time window or date'].filter(Boolean);
+    return missing.length ? [{ check, section: 'Hypothesis', message: `no ${missing.join(' and no ')}` }] : [];
+  }),
 
-  acceptance_negative_case: {
-    describe: 'an acceptance item covers invalid input, missing auth, an empty state or a limit',
-    run(ctx, _arg, check) {
-      const s = section(ctx, 'Acceptance Criteria', check);
-      if ('missing' in s) return s.missing;
-      const negative = /\b(negative|invalid|missing|unauthori[sz]ed|unauthenticated|forbidden|empty|limits?|exceed\w*|too (long|many|large|big)|reject\w*|error|fails?|denied|without|expired|duplicate|4\d\d)\b/i;
-      return items(s.found, ctx).some((i) => negative.test(i.text)) ? [] : [{ check, section: 'Acceptance Criteria', message: 'no negative case (invalid input, missing auth, empty state, limit)' }];
-    },
-  },
+  acceptance_negative_case: sectionCheck('Acceptance Criteria', 'an acceptance item covers invalid input, missing auth, an empty state or a limit', (found, ctx, check) => {
+    const negative = /\b(negative|invalid|missing|unauthori[sz]ed|unauthenticated|forbidden|empty|limits?|exceed\w*|too (long|many|large|big)|reject\w*|error|fails?|denied|without|expired|duplicate|4\d\d)\b/i;
+    return items(found, ctx).some((i) => negative.test(i.text)) ? [] : [{ check, section: 'Acceptance Criteria', message: 'no negative case (invalid input, missing auth, empty state, limit)' }];
+  }),
 
-  agent_brief_verify_command: {
-    describe: 'the Agent Brief names `npm run verify` and a QA grade',
-    run(ctx, _arg, check) {
-      const s = section(ctx, 'Agent Brief', check);
-      if ('missing' in s) return s.missing;
-      const text = s.found.body.join('\n');
-      const missing = [/npm run verify/.test(text) ? null : '`npm run verify`', /\bqa[\s:-]*(grade)?[\s:-]*[0-3]\b|\bqa grade\b/i.test(text) ? null : 'a QA grade'].filter(Boolean);
-      return missing.length ? [{ check, section: 'Agent Brief', message: `does not name ${missing.join(' or ')}` }] : [];
-    },
-  },
+  agent_brief_verify_command: sectionCheck('Agent Brief', 'the Agent Brief names `npm run verify` and a QA grade', (found, ctx, check) => {
+    const text = found.body.join('\n');
+    const missing = [/npm run verify/.test(text) ? null : '`npm run verify`', /\bqa[\s:-]*(grade)?[\s:-]*[0-3]\b|\bqa grade\b/i.test(text) ? null : 'a QA grade'].filter(Boolean);
+    return missing.length ? [{ check, section: 'Agent Brief', message: `does not name ${missing.join(' or ')}` }] : [];
+  }),
 
-  options_two_to_four: {
-    describe: 'Options lists two to four options',
-    run(ctx, _arg, check) {
-      const s = section(ctx, 'Options', check);
-      if ('missing' in s) return s.missing;
-      const subheadings = ctx.outline.headings.filter((h) => h.level === 3 && h.line > s.found.start && h.line < s.found.end).length;
-      const count = subheadings > 0 ? subheadings : items(s.found, ctx).length;
-      return count >= 2 && count <= 4 ? [] : [{ check, section: 'Options', message: `${count} option(s) listed; expected two to four` }];
-    },
-  },
+  options_two_to_four: sectionCheck('Options', 'Options lists two to four options', (found, ctx, check) => {
+    const subheadings = ctx.outline.headings.filter((h) => h.level === 3 && h.line > found.start && h.line < found.end).length;
+    const count = subheadings > 0 ? subheadings : items(found, ctx).length;
+    return count >= 2 && count <= 4 ? [] : [{ check, section: 'Options', message: `${count} option(s) listed; expected two to four` }];
+  }),
 
   assumptions_marked: {
     describe: 'assumptions are on their own lines starting with `Assumption:`',
@@ -162,40 +143,25 @@ export const TEXT_CHECKS: Record<string, CheckDef> = {
     },
   },
 
-  revisit_trigger: {
-    describe: 'Consequences names a measurable trigger to revisit the decision',
-    run(ctx, _arg, check) {
-      const s = section(ctx, 'Consequences', check);
-      if ('missing' in s) return s.missing;
-      const text = s.found.body.join(' ');
-      return /\b(revisit|reconsider|re-?evaluate)\w*\b/i.test(text) && /\d/.test(text) ? [] : [{ check, section: 'Consequences', message: 'no measurable trigger to revisit the decision (e.g. "revisit if p95 exceeds 50 ms")' }];
-    },
-  },
+  revisit_trigger: sectionCheck('Consequences', 'Consequences names a measurable trigger to revisit the decision', (found, ctx, check) => {
+    const text = found.body.join(' ');
+    return /\b(revisit|reconsider|re-?evaluate)\w*\b/i.test(text) && /\d/.test(text) ? [] : [{ check, section: 'Consequences', message: 'no measurable trigger to revisit the decision (e.g. "revisit if p95 exceeds 50 ms")' }];
+  }),
 
-  numbered_steps: {
-    describe: 'Steps is a numbered list',
-    run(ctx, _arg, check) {
-      const s = section(ctx, 'Steps', check);
-      if ('missing' in s) return s.missing;
-      const list = items(s.found, ctx);
-      if (!list.some((i) => i.ordered)) return [{ check, section: 'Steps', message: 'no numbered steps (1. 2. 3.)' }];
-      const bullets = list.filter((i) => !i.ordered).length;
-      return bullets ? [{ check, section: 'Steps', message: `${bullets} step(s) are bullets, not numbered` }] : [];
-    },
-  },
+  numbered_steps: sectionCheck('Steps', 'Steps is a numbered list', (found, ctx, check) => {
+    const list = items(found, ctx);
+    if (!list.some((i) => i.ordered)) return [{ check, section: 'Steps', message: 'no numbered steps (1. 2. 3.)' }];
+    const bullets = list.filter((i) => !i.ordered).length;
+    return bullets ? [{ check, section: 'Steps', message: `${bullets} step(s) are bullets, not numbered` }] : [];
+  }),
 
-  verification_present: {
-    describe: 'Verification names a command and what to expect',
-    run(ctx, _arg, check) {
-      const s = section(ctx, 'Verification', check);
-      if ('missing' in s) return s.missing;
-      const text = s.found.body.join('\n');
-      const command = /`[^`\n]+`/.test(text) || s.found.body.some((_, i) => ctx.outline.inFence[s.found.start + 1 + i]);
-      const expect = /\b(expect\w*|should|returns?|prints?|shows?|exits?|outputs?|responds?|status)\b/i.test(text);
-      const missing = [command ? null : 'a command', expect ? null : 'the result to expect'].filter(Boolean);
-      return missing.length ? [{ check, section: 'Verification', message: `no ${missing.join(' and no ')}` }] : [];
-    },
-  },
+  verification_present: sectionCheck('Verification', 'Verification names a command and what to expect', (found, ctx, check) => {
+    const text = found.body.join('\n');
+    const command = /`[^`\n]+`/.test(text) || found.body.some((_, i) => ctx.outline.inFence[found.start + 1 + i]);
+    const expect = /\b(expect\w*|should|returns?|prints?|shows?|exits?|outputs?|responds?|status)\b/i.test(text);
+    const missing = [command ? null : 'a command', expect ? null : 'the result to expect'].filter(Boolean);
+    return missing.length ? [{ check, section: 'Verification', message: `no ${missing.join(' and no ')}` }] : [];
+  }),
 
   endpoint_headings: {
     describe: 'every `## ` heading matches section_pattern',

@@ -82,15 +82,13 @@ describe('the TUI against the fake Ollama', () => {
     ui.type(KEYS.shiftTab);
     await ui.waitForText('flow · code · field-code');
     writeFileSync(join(box.root, 'notes.md'), 'Splits are stored per household pair.\n');
-    ui.type(`/file ${join(box.root, 'notes.md')}`);
-    ui.type(KEYS.enter);
+    ui.submit(`/file ${join(box.root, 'notes.md')}`);
     frame = await ui.waitFor((f) => /attached .*notes\.md \(\d+ tokens\) to the next prompt/.test(f), 'the attachment notice');
     expect(frame).toMatch(/\+ ▤ .*notes\.md \(\d+\)/);
 
     // Slow enough to cancel in the middle.
     box.fake.queueChat(cannedReply('code', { chunkDelayMs: 25 }));
-    ui.type('Hono route for POST /api/splits');
-    ui.type(KEYS.enter);
+    ui.submit('Hono route for POST /api/splits');
     await ui.waitForText('Here is');
     ui.type(KEYS.ctrlC);
     frame = await ui.waitFor((f) => /kept in\s+code\//.test(f), 'the kept partial');
@@ -103,8 +101,7 @@ describe('the TUI against the fake Ollama', () => {
     expect(request.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect(request.messages[2]!.content).toContain('Splits are stored per household pair.');
 
-    ui.type('/quit');
-    ui.type(KEYS.enter);
+    ui.submit('/quit');
     await ui.waitForText('Rate artifact 1 of 2');
     ui.type('k');
     await ui.waitForText('Rate artifact 2 of 2');
@@ -124,15 +121,13 @@ describe('the TUI against the fake Ollama', () => {
     const { ui } = await open('lines');
     await ui.waitForText('session sess_');
     box.fake.queueChat(cannedReply('doc', { chunkDelayMs: 0 }));
-    ui.type('/mode doc');
-    ui.type(KEYS.enter);
+    ui.submit('/mode doc');
     await ui.waitForText('lines · doc');
     ui.type('first line');
     ui.type(KEYS.ctrlJ);
     ui.type(`${KEYS.pasteStart}pasted one\rpasted two\r${KEYS.pasteEnd}`);
     await ui.waitForText('pasted two');
-    ui.type('last');
-    ui.type(KEYS.enter);
+    ui.submit('last');
     await ui.waitForText('saved docs/');
     const body = box.fake.chatRequests().at(-1)!.body as { messages: Array<{ content: string }> };
     expect(body.messages.at(-1)!.content).toBe('first line\npasted one\npasted two\nlast');
@@ -149,22 +144,17 @@ describe('the TUI against the fake Ollama', () => {
     let frame = await ui.waitForText('Budget of the next prompt');
     expect(frame).toMatch(/system prompt\s+\d+/);
     expect(frame).toMatch(/reserved output\s+2048/);
-    ui.type('/status');
-    ui.type(KEYS.enter);
+    ui.submit('/status');
     frame = await ui.waitForText('Ollama   ');
     expect(frame).toMatch(/up, version/);
-    ui.type('/sessions');
-    ui.type(KEYS.enter);
+    ui.submit('/sessions');
     await ui.waitForText('Sessions of cmds');
-    ui.type('/file /no/such/file.md');
-    ui.type(KEYS.enter);
+    ui.submit('/file /no/such/file.md');
     frame = await ui.waitForText('no such file');
     expect(frame).toContain('(check the path)');
-    ui.type('/mood');
-    ui.type(KEYS.enter);
+    ui.submit('/mood');
     await ui.waitForText('unknown command /mood: did you mean /mode?');
-    ui.type('/save');
-    ui.type(KEYS.enter);
+    ui.submit('/save');
     frame = await ui.waitForText('session log written');
     expect(existsSync(/session log written: (\S+)/.exec(frame)![1]!)).toBe(true);
     ui.type(KEYS.ctrlB);
@@ -185,8 +175,7 @@ describe('the TUI against the fake Ollama', () => {
     const { ui } = await open('down', { host: `http://127.0.0.1:${port}` });
     await ui.waitForText('Ollama down · retrying');
     await ui.waitFor((f) => /budget \S+ \d/.test(f), 'the budget preview while down');
-    ui.type('A prompt typed while down');
-    ui.type(KEYS.enter);
+    ui.submit('A prompt typed while down');
     let frame = await ui.waitForText('the prompt stays in the box');
     expect(frame).toContain('› A prompt typed while down');
     const back = await startFakeOllama({ models: allFieldModels(), port });
@@ -220,16 +209,13 @@ describe('the TUI against the fake Ollama', () => {
     expect(frame).toContain('20 prompts in 30 min');
     expect(frame).toContain('hot 4:00 · 20/20 prompts');
     box.fake.queueChat(cannedReply('prd', { chunkDelayMs: 0 }), cannedReply('prd', { chunkDelayMs: 0 }));
-    ui.type('held one');
-    ui.type(KEYS.enter);
+    ui.submit('held one');
     frame = await ui.waitForText('held: the laptop is hot');
     expect(frame).toContain('1 prompt held');
-    ui.type('held two');
-    ui.type(KEYS.enter);
+    ui.submit('held two');
     await ui.waitForText('2 prompts held');
     expect(box.fake.chatRequests().length).toBe(before);
-    ui.type('/now');
-    ui.type(KEYS.enter);
+    ui.submit('/now');
     await ui.waitForText('saved prds/');
     expect(runs).toEqual([true]);
     view = { ...UNKNOWN_PACING, level: 'cool', promptsInWindow: 21 };
@@ -263,8 +249,7 @@ describe('the TUI against the fake Ollama', () => {
     frame = await ui.waitForText('resumed sess_');
     expect(frame).toContain('crash · arch');
     box.fake.queueChat(cannedReply('arch', { chunkDelayMs: 0 }));
-    ui.type('And for the audit log?');
-    ui.type(KEYS.enter);
+    ui.submit('And for the audit log?');
     await ui.waitFor((f) => (f.match(/saved arch\//g) ?? []).length >= 1 && f.includes('And for the audit log?') && /saved arch\/\S+-v\d\.md/.test(f.split('And for the audit log?')[1] ?? ''), 'the second answer');
     const messages = (box.fake.chatRequests().at(-1)!.body as { messages: Array<{ role: string; content: string }> }).messages;
     expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
@@ -282,8 +267,7 @@ describe('the TUI against the fake Ollama', () => {
     await ui.waitForText('session sess_');
     for (const [i, prompt] of ['First PRD', 'Second PRD', 'Third PRD'].entries()) {
       box.fake.queueChat(cannedReply('prd', { chunkDelayMs: 0 }));
-      ui.type(prompt);
-      ui.type(KEYS.enter);
+      ui.submit(prompt);
       await ui.waitFor((f) => (f.match(/✓ saved prds\//g) ?? []).length === i + 1, `answer ${i + 1}`);
     }
     const frame = await ui.waitForText('history: 2 earlier messages dropped to fit the 2560-token context');
@@ -298,15 +282,13 @@ describe('the TUI against the fake Ollama', () => {
     await ui.waitForText('session sess_');
     const photo = join(box.root, 'napkin.png');
     writeFileSync(photo, await wireframePng(1200, 900));
-    ui.type(`/image ${photo}`);
-    ui.type(KEYS.enter);
+    ui.submit(`/image ${photo}`);
     const frame = await ui.waitFor((f) => /attached .*napkin\.png \(\d[\d,]* tokens\)/.test(f), 'the image and its cost');
     const tokens = Number(/napkin\.png \((\d+) tokens\)/.exec(frame)![1]);
     expect(tokens).toBeGreaterThanOrEqual(576);
     expect(readdirSync(join(box.work, 'sketch', 'snapshots')).length).toBe(1);
     box.fake.queueChat(cannedReply('vision', { chunkDelayMs: 0 }));
-    ui.type('Describe this wireframe');
-    ui.type(KEYS.enter);
+    ui.submit('Describe this wireframe');
     await ui.waitForText('it goes to field-vision');
     await ui.waitForText('saved wireframes/');
     const body = box.fake.chatRequests().at(-1)!.body as { model: string; messages: Array<{ images?: string[] }> };

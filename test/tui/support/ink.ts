@@ -80,6 +80,8 @@ export interface Rendered {
   waitFor(predicate: (frame: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
   waitForText(text: string, timeoutMs?: number): Promise<string>;
   type(text: string): void;
+  /** Types the text, then Enter as a key of its own (one write would read as a paste). */
+  submit(text: string): void;
   unmount(): void;
   exited: Promise<unknown>;
 }
@@ -101,6 +103,10 @@ export function renderTui(tree: ReactElement, size: { columns: number; rows: num
     waitFor: (predicate, what, timeoutMs) => stdout.waitFor(predicate, what, timeoutMs),
     waitForText: (text, timeoutMs) => stdout.waitFor((f) => f.includes(text), JSON.stringify(text), timeoutMs),
     type: (text) => stdin.write(text),
+    submit: (text) => {
+      stdin.write(text);
+      stdin.write(KEYS.enter);
+    },
     unmount: () => instance.unmount(),
     exited: instance.waitUntilExit(),
   };
