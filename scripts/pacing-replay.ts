@@ -13,20 +13,15 @@
 import { startFakeOllama } from '../test/support/fake-ollama.js';
 import { chunkText } from '../test/support/canned.js';
 import { allFieldModels } from '../test/support/field-models.js';
-import { createOllamaChat } from '../src/adapters/ollama-chat.js';
-import { generate } from '../src/core/generate.js';
-import { DEFAULT_PACING } from '../src/core/pacing-config.js';
-import { evaluate, formatDuration, recordRun } from '../src/core/pacing.js';
-import type { PacingDecision } from '../src/core/pacing.js';
-import { emptyPacingState } from '../src/core/pacing-state.js';
-import type { PacingState } from '../src/core/pacing-state.js';
-import { toSnapshot } from '../src/core/pacing-snapshot.js';
-import type { Clock } from '../src/core/ports.js';
-import type { SensorReadings } from '../src/core/sensor-readings.js';
+import { createOllamaChat } from '../src/adapters/ollama/index.js';
+import { generate } from '../src/core/generation/index.js';
+import { DEFAULT_PACING, evaluate, formatDuration, recordRun, emptyPacingState, toSnapshot } from '../src/core/pacing/index.js';
+import type { PacingDecision, PacingState, SensorReadings } from '../src/core/pacing/index.js';
+import type { Clock } from '../src/core/clock.js';
+import { createCounters } from '../src/adapters/budget/index.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
-import { createCounters } from '../src/adapters/token-counting.js';
 
 const counters = createCounters(mkdtempSync(joinPath(tmpdir(), 'field-replay-')));
 

@@ -3,9 +3,9 @@
  * a prompt edit that eats the room for work shows up before a user meets an over-budget refusal.
  * Uses the same estimate as the budget planner (it errs high).
  */
-import { MODES, MODE_SPECS } from '../src/core/modes.js';
-import { estimateTokens, PER_MESSAGE_OVERHEAD } from '../src/core/token-estimate.js';
-import { loadModelfile } from '../src/adapters/modelfile-files.js';
+import { MODES, MODE_SPECS } from '../src/core/models/index.js';
+import { estimateTokens, PER_MESSAGE_OVERHEAD } from '../src/core/budget/index.js';
+import { loadModelfile } from '../src/adapters/workspace/index.js';
 
 const NUM_CTX = 8192;
 

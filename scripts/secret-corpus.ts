@@ -4,7 +4,7 @@
  * Run: npx tsx scripts/secret-corpus.ts
  */
 import { evaluateCorpus, formatReport } from '../test/fixtures/secrets/evaluate.js';
-import { SECRET_RULE_IDS, scanText } from '../src/core/secrets.js';
+import { SECRET_RULE_IDS, scanText } from '../src/core/secrets/index.js';
 import { readFileSync } from 'node:fs';
 
 const started = performance.now();
@@ -15,7 +15,7 @@ console.log(`rules: ${SECRET_RULE_IDS.length} (${SECRET_RULE_IDS.join(', ')})`);
 console.log(`scanned in ${ms.toFixed(0)} ms`);
 
 // Throughput on real code: the largest attachment field accepts is 2 MB.
-const source = readFileSync(new URL('../src/core/generate.ts', import.meta.url), 'utf8');
+const source = readFileSync(new URL('../src/core/generation/generate.ts', import.meta.url), 'utf8');
 const big = source.repeat(Math.ceil((1024 * 1024) / source.length)).slice(0, 1024 * 1024);
 const t0 = performance.now();
 scanText(big);

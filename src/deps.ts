@@ -3,13 +3,13 @@
  * Commands ask for what they need; nothing here runs at import time.
  */
 import { randomBytes } from 'node:crypto';
-import { loadSettings } from './adapters/config-store.js';
-import type { Settings } from './adapters/config-store.js';
-import { resolveWorkRoot } from './adapters/workspace.js';
-import { systemClock } from './adapters/clock.js';
+import { loadSettings } from './adapters/config/index.js';
+import type { Settings } from './adapters/config/index.js';
+import { resolveWorkRoot } from './adapters/workspace/index.js';
+import { systemClock } from './adapters/device/index.js';
 import { prefixedId } from './core/ids.js';
-import { DEFAULT_OLLAMA_HOST, normaliseOllamaHost } from './core/ollama-host.js';
-import type { Clock } from './core/ports.js';
+import { DEFAULT_OLLAMA_HOST, normaliseOllamaHost } from './core/config/index.js';
+import type { Clock } from './core/clock.js';
 
 export interface Environment {
   env: NodeJS.ProcessEnv;

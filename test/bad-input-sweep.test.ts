@@ -25,13 +25,9 @@ import { pieces } from './support/kill-harness.js';
 import { fakes } from './fixtures/secrets/corpus.js';
 import { EXIT_CODES } from '../src/core/errors.js';
 import type { ErrorKind } from '../src/core/errors.js';
-import { REQUIRED_FRONTMATTER_KEYS, parseRecord } from '../src/core/artifact.js';
-import { planBudget } from '../src/core/budget.js';
-import { createBpeCounter, parseBpeAsset } from '../src/core/bpe.js';
-import { templateFor } from '../src/core/chat-template.js';
-import { exactCounter } from '../src/core/token-counters.js';
-import { MODE_SPECS } from '../src/core/modes.js';
-import { parseModelfile } from '../src/core/modelfile.js';
+import { REQUIRED_FRONTMATTER_KEYS, parseRecord } from '../src/core/artifacts/index.js';
+import { planBudget, createBpeCounter, parseBpeAsset, templateFor, exactCounter } from '../src/core/budget/index.js';
+import { MODE_SPECS, parseModelfile } from '../src/core/models/index.js';
 
 interface Result {
   code: number | null;

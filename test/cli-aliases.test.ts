@@ -4,7 +4,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, sy
 import { join } from 'node:path';
 import { BIN, createSandbox, expectCleanError, runField } from './support/cli.js';
 import type { Sandbox } from './support/cli.js';
-import { BLOCK_END, BLOCK_START } from '../src/core/shell-aliases.js';
+import { BLOCK_END, BLOCK_START } from '../src/core/models/index.js';
 import { EXIT_CODES } from '../src/core/errors.js';
 
 const hasFish = spawnSync('sh', ['-c', 'command -v fish']).status === 0;

@@ -5,7 +5,7 @@ import matter from 'gray-matter';
 import { createSandbox, expectCleanError, runField } from './support/cli.js';
 import type { Sandbox } from './support/cli.js';
 import { cannedReply } from './support/canned.js';
-import { parseSessionLog } from '../src/core/session-events.js';
+import { parseSessionLog } from '../src/core/sessions/index.js';
 import { EXIT_CODES } from '../src/core/errors.js';
 
 let box: Sandbox;

@@ -7,8 +7,8 @@ import type { Sandbox } from './support/cli.js';
 import { startFakeOllama } from './support/fake-ollama.js';
 import { BASE_MODELS } from './support/field-models.js';
 import { EXIT_CODES } from '../src/core/errors.js';
-import type { Finding } from '../src/core/doctor.js';
-import { MODE_SPECS, MODES } from '../src/core/modes.js';
+import type { Finding } from '../src/core/doctor/index.js';
+import { MODE_SPECS, MODES } from '../src/core/models/index.js';
 
 interface Report {
   ok: boolean;

@@ -8,8 +8,8 @@ import type { Sandbox } from './support/cli.js';
 import { cannedAnswers, cannedReply, chunkText } from './support/canned.js';
 import type { ChatReply } from './support/fake-ollama.js';
 import { EXIT_CODES } from '../src/core/errors.js';
-import { parseSessionLog } from '../src/core/session-events.js';
-import type { SessionEvent } from '../src/core/session-events.js';
+import { parseSessionLog } from '../src/core/sessions/index.js';
+import type { SessionEvent } from '../src/core/sessions/index.js';
 
 let box: Sandbox;
 beforeAll(async () => {

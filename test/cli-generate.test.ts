@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import matter from 'gray-matter';
 import { runField, sandboxPerFile } from './support/cli.js';
 import { cannedAnswers, cannedReply } from './support/canned.js';
-import { REQUIRED_FRONTMATTER_KEYS } from '../src/core/artifact.js';
-import { parseSessionLog } from '../src/core/session-events.js';
-import { findCodeBlocks } from '../src/core/code-fences.js';
+import { REQUIRED_FRONTMATTER_KEYS, findCodeBlocks } from '../src/core/artifacts/index.js';
+import { parseSessionLog } from '../src/core/sessions/index.js';
 
 const box = sandboxPerFile();
 

@@ -8,10 +8,10 @@ import { BIN, expectCleanError, runField, sandboxPerFile } from './support/cli.j
 import type { RunResult } from './support/cli.js';
 import { cannedReply } from './support/canned.js';
 import { EXIT_CODES } from '../src/core/errors.js';
-import { parseSessionLog } from '../src/core/session-events.js';
-import type { SessionEvent } from '../src/core/session-events.js';
-import { parsePacingState, PACING_STATE_VERSION } from '../src/core/pacing-state.js';
-import type { PacingState, PromptRecord } from '../src/core/pacing-state.js';
+import { parseSessionLog } from '../src/core/sessions/index.js';
+import type { SessionEvent } from '../src/core/sessions/index.js';
+import { parsePacingState, PACING_STATE_VERSION } from '../src/core/pacing/index.js';
+import type { PacingState, PromptRecord } from '../src/core/pacing/index.js';
 
 const MIN = 60_000;
 const SYSFS = fileURLToPath(new URL('./fixtures/sensors/sysfs/', import.meta.url));

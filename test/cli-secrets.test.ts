@@ -5,8 +5,8 @@ import { expectCleanError, runField, sandboxPerFile } from './support/cli.js';
 import { cannedReply } from './support/canned.js';
 import { fakes } from './fixtures/secrets/corpus.js';
 import { EXIT_CODES } from '../src/core/errors.js';
-import { parseSessionLog } from '../src/core/session-events.js';
-import type { SessionEvent } from '../src/core/session-events.js';
+import { parseSessionLog } from '../src/core/sessions/index.js';
+import type { SessionEvent } from '../src/core/sessions/index.js';
 
 const box = sandboxPerFile();
 

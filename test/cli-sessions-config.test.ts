@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import matter from 'gray-matter';
 import { runField, sandboxPerFile } from './support/cli.js';
 import { cannedReply } from './support/canned.js';
-import { parseSessionLog } from '../src/core/session-events.js';
+import { parseSessionLog } from '../src/core/sessions/index.js';
 import { EXIT_CODES } from '../src/core/errors.js';
 
 const box = sandboxPerFile();

@@ -8,7 +8,7 @@ import type { Sandbox } from './support/cli.js';
 import { startFakeOllama } from './support/fake-ollama.js';
 import type { RecordedRequest } from './support/fake-ollama.js';
 import { EXIT_CODES } from '../src/core/errors.js';
-import { MODES } from '../src/core/modes.js';
+import { MODES } from '../src/core/models/index.js';
 
 interface ModelsJson {
   models: Array<{ mode: string; model: string; state: string; base: string; digest: string | null; numCtx: number | null; sizeBytes: number | null; reasons: string[] }>;

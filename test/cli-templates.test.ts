@@ -6,9 +6,9 @@ import { createSandbox, expectCleanError, runField, sandboxPerFile } from './sup
 import { cannedAnswers, cannedReply, chunkText } from './support/canned.js';
 import type { ChatReply } from './support/fake-ollama.js';
 import { EXIT_CODES } from '../src/core/errors.js';
-import { parseSessionLog } from '../src/core/session-events.js';
-import type { SessionEvent } from '../src/core/session-events.js';
-import { outline } from '../src/core/markdown-sections.js';
+import { parseSessionLog } from '../src/core/sessions/index.js';
+import type { SessionEvent } from '../src/core/sessions/index.js';
+import { outline } from '../src/core/checks/index.js';
 
 const box = sandboxPerFile();
 

@@ -8,10 +8,9 @@ import { createSandbox, expectCleanError, runField, startField } from './support
 import type { Sandbox } from './support/cli.js';
 import { cannedAnswers, cannedReply } from './support/canned.js';
 import { heicBytes, metadataLeft, metadataMarkers, phonePhotoJpeg, readExif, wireframePng } from './support/images.js';
-import { REQUIRED_FRONTMATTER_KEYS } from '../src/core/artifact.js';
-import { parseSessionLog } from '../src/core/session-events.js';
-import { findCodeBlocks } from '../src/core/code-fences.js';
-import { DESCRIBE_PROMPT } from '../src/core/sketch-pipeline.js';
+import { REQUIRED_FRONTMATTER_KEYS, findCodeBlocks } from '../src/core/artifacts/index.js';
+import { parseSessionLog } from '../src/core/sessions/index.js';
+import { DESCRIBE_PROMPT } from '../src/core/images/index.js';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const NO_METADATA = { exif: undefined, xmp: undefined, iptc: undefined, icc: undefined, orientation: undefined, comments: undefined };

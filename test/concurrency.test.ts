@@ -6,7 +6,7 @@ import { expectCleanError, runField, sandboxPerFile } from './support/cli.js';
 import { cannedAnswers } from './support/canned.js';
 import { pieces } from './support/kill-harness.js';
 import { EXIT_CODES } from '../src/core/errors.js';
-import { machine } from '../src/adapters/liveness.js';
+import { machine } from '../src/adapters/fs/index.js';
 
 const box = sandboxPerFile();
 

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decideSession } from '../src/core/session-policy.js';
-import { decideStatus } from '../src/core/artifact.js';
-import { isLoopbackHost, normaliseOllamaHost } from '../src/core/ollama-host.js';
-import { parseConfigValue, validateStoredConfig } from '../src/core/config-schema.js';
-import { parseSessionLog } from '../src/core/session-events.js';
+import { decideSession, parseSessionLog } from '../src/core/sessions/index.js';
+import { decideStatus } from '../src/core/artifacts/index.js';
+import { isLoopbackHost, normaliseOllamaHost, parseConfigValue, validateStoredConfig } from '../src/core/config/index.js';
 import { FieldError } from '../src/core/errors.js';
 
 describe('session reuse', () => {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ThinkSplitter } from '../src/core/think-split.js';
-import type { SplitPiece } from '../src/core/think-split.js';
-import { extractCode, findCodeBlocks } from '../src/core/code-fences.js';
-import { slugify, validateProjectName } from '../src/core/names.js';
+import { ThinkSplitter } from '../src/core/generation/index.js';
+import type { SplitPiece } from '../src/core/generation/index.js';
+import { extractCode, findCodeBlocks, slugify, validateProjectName } from '../src/core/artifacts/index.js';
 import { FieldError } from '../src/core/errors.js';
 import { prefixedId, ulid } from '../src/core/ids.js';
 

@@ -22,7 +22,7 @@ describe('docs/pacing.md', () => {
   });
 
   it('documents every pacing config key', async () => {
-    const { describeKeys } = await import('../src/core/config-schema.js');
+    const { describeKeys } = await import('../src/core/config/index.js');
     for (const { key, default: value } of describeKeys().filter((k) => k.key.startsWith('pacing.'))) {
       expect(doc).toContain(`| \`${key}\` | ${value} |`);
     }

@@ -2,11 +2,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { blocking, diagnose, exitCode, exitKind, summarize } from '../src/core/doctor.js';
-import type { DoctorFacts, FieldModelFact, Finding, ModelsFact } from '../src/core/doctor.js';
+import { blocking, diagnose, exitCode, exitKind, summarize } from '../src/core/doctor/index.js';
+import type { DoctorFacts, FieldModelFact, Finding, ModelsFact } from '../src/core/doctor/index.js';
 import { EXIT_CODES } from '../src/core/errors.js';
-import { MODE_SPECS, MODES } from '../src/core/modes.js';
-import { createSensors, parsePmsetBatt, parseThermalPressure } from '../src/adapters/sensors.js';
+import { MODE_SPECS, MODES } from '../src/core/models/index.js';
+import { createSensors, parsePmsetBatt, parseThermalPressure } from '../src/adapters/device/index.js';
 import { renderFindings } from '../src/cli/commands/doctor.js';
 import { createStyle } from '../src/cli/style.js';
 

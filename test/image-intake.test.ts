@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { prepareImage, storeSnapshot, toBase64 } from '../src/adapters/image-intake.js';
+import { prepareImage, storeSnapshot, toBase64 } from '../src/adapters/images/index.js';
 import { isFieldError } from '../src/core/errors.js';
 import type { FieldError } from '../src/core/errors.js';
 import {

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FieldError } from '../src/core/errors.js';
-import { parseModelfile, toCreateRequest, DEPRECATED_PARAMETERS, PARAMETER_TYPES } from '../src/core/modelfile.js';
-import type { Modelfile } from '../src/core/modelfile.js';
+import { parseModelfile, toCreateRequest, DEPRECATED_PARAMETERS, PARAMETER_TYPES } from '../src/core/models/index.js';
+import type { Modelfile } from '../src/core/models/index.js';
 
 const COMMAND_LIST =
   'command must be one of "from", "license", "template", "system", "adapter", "draft", "renderer", "parser", "parameter", "message", or "requires"';

@@ -12,9 +12,9 @@ import { startFakeOllama } from './support/fake-ollama.js';
 import type { FakeOllama } from './support/fake-ollama.js';
 import { allFieldModels } from './support/field-models.js';
 import { EXIT_CODES } from '../src/core/errors.js';
-import { createOllamaChat } from '../src/adapters/ollama-chat.js';
-import type { ChatChunk } from '../src/core/ports.js';
-import { parseSessionLog } from '../src/core/session-events.js';
+import { createOllamaChat } from '../src/adapters/ollama/index.js';
+import type { ChatChunk } from '../src/core/generation/index.js';
+import { parseSessionLog } from '../src/core/sessions/index.js';
 
 const box = sandboxPerFile();
 

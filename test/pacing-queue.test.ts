@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptyQueue, mayRun, queueStep, queueSummary } from '../src/core/pacing-queue.js';
-import type { PromptQueue, QueueAction } from '../src/core/pacing-queue.js';
-import type { PacingLevel } from '../src/core/pacing-state.js';
+import { emptyQueue, mayRun, queueStep, queueSummary } from '../src/core/pacing/index.js';
+import type { PromptQueue, QueueAction, PacingLevel } from '../src/core/pacing/index.js';
 
 const submit = (id: string, level: PacingLevel, at = 0): QueueAction<string> => ({ type: 'submit', id, item: `prompt ${id}`, level, at });
 

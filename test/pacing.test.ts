@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PACING, pacingThresholds } from '../src/core/pacing-config.js';
-import type { PacingThresholds } from '../src/core/pacing-config.js';
-import { estimateCooldownMs, evaluate, formatDuration, recordRun } from '../src/core/pacing.js';
-import type { PacingDecision } from '../src/core/pacing.js';
-import {
-  baselineOf, cachedReadings, emptyPacingState, MAX_RECORDS, parsePacingState, trimRecords, withSensorCache,
-} from '../src/core/pacing-state.js';
-import type { PacingLevel, PacingState, PromptRecord } from '../src/core/pacing-state.js';
-import { thermalFrontmatter, toSnapshot } from '../src/core/pacing-snapshot.js';
-import { sessionTip, thermalError } from '../src/core/pacing-text.js';
+import { DEFAULT_PACING, pacingThresholds, estimateCooldownMs, evaluate, formatDuration, recordRun, baselineOf, cachedReadings, emptyPacingState, MAX_RECORDS, parsePacingState, trimRecords, withSensorCache, thermalFrontmatter, toSnapshot, sessionTip, thermalError, UNKNOWN_READINGS } from '../src/core/pacing/index.js';
+import type { PacingThresholds, PacingDecision, PacingLevel, PacingState, PromptRecord, SensorReadings } from '../src/core/pacing/index.js';
 import { EXIT_CODES } from '../src/core/errors.js';
-import { UNKNOWN_READINGS } from '../src/core/sensor-readings.js';
-import type { SensorReadings } from '../src/core/sensor-readings.js';
 
 const T0 = Date.UTC(2026, 10, 21, 14, 0, 0);
 const MIN = 60_000;

@@ -6,13 +6,10 @@ import { createSandbox, expectCleanError, runField } from './support/cli.js';
 import type { RunResult, Sandbox } from './support/cli.js';
 import { cannedReply, chunkText } from './support/canned.js';
 import { HERMETIC_GIT, git, initLab } from './support/git.js';
-import { keptLines, lineHashes, lineKeys, measureFile, summariseSurvival, KILL_LINE, MIN_FILES, MIN_LINES } from '../src/core/report-survival.js';
-import type { SurvivalFile } from '../src/core/report-survival.js';
-import { parseSince } from '../src/core/report-window.js';
-import { summariseActivity } from '../src/core/report-activity.js';
-import { summariseMarks } from '../src/core/report-marks.js';
-import { parseSessionLog } from '../src/core/session-events.js';
-import type { SessionEvent } from '../src/core/session-events.js';
+import { keptLines, lineHashes, lineKeys, measureFile, summariseSurvival, KILL_LINE, MIN_FILES, MIN_LINES, parseSince, summariseActivity, summariseMarks } from '../src/core/report/index.js';
+import type { SurvivalFile } from '../src/core/report/index.js';
+import { parseSessionLog } from '../src/core/sessions/index.js';
+import type { SessionEvent } from '../src/core/sessions/index.js';
 
 describe('survival arithmetic', () => {
   it('counts trimmed lines with a letter or digit, as a multiset', () => {

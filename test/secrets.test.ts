@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SECRET_RULE_IDS, applyRedactions, redact, scanText, shannonEntropy } from '../src/core/secrets.js';
-import { isPlaceholder } from '../src/core/secret-rules.js';
-import { screenSecrets } from '../src/core/secret-gate.js';
-import { parseConfigValue } from '../src/core/config-schema.js';
+import { SECRET_RULE_IDS, applyRedactions, redact, scanText, shannonEntropy, isPlaceholder } from '../src/core/secrets/index.js';
+import { screenSecrets } from '../src/core/generation/index.js';
+import { parseConfigValue } from '../src/core/config/index.js';
 import { FieldError } from '../src/core/errors.js';
 import { evaluateCorpus, formatReport } from './fixtures/secrets/evaluate.js';
 import { fakes, negatives, positives } from './fixtures/secrets/corpus.js';

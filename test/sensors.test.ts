@@ -2,11 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSensors, parsePmsetBatt, parseThermalPressure, readSensors, sensorsFromEnv } from '../src/adapters/sensors.js';
-import { evaluate } from '../src/core/pacing.js';
-import { DEFAULT_PACING } from '../src/core/pacing-config.js';
-import { emptyPacingState } from '../src/core/pacing-state.js';
-import type { SensorPort } from '../src/core/sensor-readings.js';
+import { createSensors, parsePmsetBatt, parseThermalPressure, readSensors, sensorsFromEnv } from '../src/adapters/device/index.js';
+import { evaluate, DEFAULT_PACING, emptyPacingState } from '../src/core/pacing/index.js';
+import type { SensorPort } from '../src/core/pacing/index.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/sensors/', import.meta.url));
 const darwin = (name: string): string => readFileSync(join(FIXTURES, 'darwin', name), 'utf8');

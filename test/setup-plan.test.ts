@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { MODES, MODE_SPECS } from '../src/core/modes.js';
-import type { Mode } from '../src/core/modes.js';
-import { parseModelfile } from '../src/core/modelfile.js';
-import type { Modelfile } from '../src/core/modelfile.js';
-import {
-  assessMode,
-  createPullTally,
-  describeSharing,
-  modelKey,
-  planChanges,
-  planSetup,
-  sharedWeights,
-} from '../src/core/setup-plan.js';
-import type { ListedModel, ModeModelfile, PlanFacts, ShownModel } from '../src/core/setup-plan.js';
+import { MODES, MODE_SPECS, parseModelfile, assessMode, createPullTally, describeSharing, modelKey, planChanges, planSetup, sharedWeights } from '../src/core/models/index.js';
+import type { Mode, Modelfile, ListedModel, ModeModelfile, PlanFacts, ShownModel } from '../src/core/models/index.js';
 
 const shipped = (mode: Mode): Modelfile =>
   parseModelfile(readFileSync(new URL(`../modelfiles/${mode}.Modelfile`, import.meta.url), 'utf8'), `${mode}.Modelfile`);

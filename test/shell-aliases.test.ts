@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ALIAS_NAMES,
-  BLOCK_END,
-  BLOCK_START,
-  SHELLS,
-  installBlock,
-  renderBlock,
-  uninstallBlock,
-} from '../src/core/shell-aliases.js';
-import type { Shell } from '../src/core/shell-aliases.js';
-import { TEXT_MODES as MODES } from '../src/core/modes.js';
+import { ALIAS_NAMES, BLOCK_END, BLOCK_START, SHELLS, installBlock, renderBlock, uninstallBlock, TEXT_MODES as MODES } from '../src/core/models/index.js';
+import type { Shell } from '../src/core/models/index.js';
 import { FieldError } from '../src/core/errors.js';
 
 const BLOCK = renderBlock('zsh');

@@ -1,17 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
-import { parseTemplate, pickTemplate, templateInstruction, DEFAULT_TEMPLATES } from '../src/core/template.js';
-import type { Template } from '../src/core/template.js';
-import { checkStructure, validateCheckName, CHECKS } from '../src/core/structure-check.js';
-import type { ParseTs } from '../src/core/structure-check.js';
-import { splitSql } from '../src/core/sql-split.js';
-import { mergeRepair, repairRequest, repairTargets, checkFields } from '../src/core/repair.js';
-import { outline } from '../src/core/markdown-sections.js';
-import { parseModelfile } from '../src/core/modelfile.js';
+import { parseTemplate, pickTemplate, templateInstruction, DEFAULT_TEMPLATES, checkStructure, validateCheckName, CHECKS, splitSql, outline } from '../src/core/checks/index.js';
+import type { Template, ParseTs } from '../src/core/checks/index.js';
+import { mergeRepair, repairRequest, repairTargets, checkFields } from '../src/core/generation/index.js';
+import { parseModelfile, MODES } from '../src/core/models/index.js';
 import { FieldError } from '../src/core/errors.js';
-import { MODES } from '../src/core/modes.js';
-import { loadTypeScriptSyntax } from '../src/adapters/typescript-syntax.js';
-import { aggregateChecks, filterSince, parseSince, summariseRecord } from '../src/core/report-checks.js';
+import { loadTypeScriptSyntax } from '../src/adapters/checks/index.js';
+import { aggregateChecks, filterSince, summariseRecord, parseSince } from '../src/core/report/index.js';
 import { cannedAnswers } from './support/canned.js';
 
 const TEMPLATES_DIR = new URL('../templates/', import.meta.url);
@@ -412,12 +407,13 @@ describe('report aggregation', () => {
 
   it('--since takes ages and dates, and refuses anything else', () => {
     const now = new Date('2026-01-15T00:00:00Z');
-    expect(parseSince('14d', now).toISOString()).toBe('2026-01-01T00:00:00.000Z');
-    expect(parseSince('2w', now).toISOString()).toBe('2026-01-01T00:00:00.000Z');
-    expect(parseSince('12h', now).toISOString()).toBe('2026-01-14T12:00:00.000Z');
-    expect(parseSince('2026-01-02', now).toISOString()).toBe('2026-01-02T00:00:00.000Z');
+    expect(parseSince('14d', now).since!.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(parseSince('2w', now).since!.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(parseSince('12h', now).since!.toISOString()).toBe('2026-01-14T12:00:00.000Z');
+    expect(parseSince('2026-01-02', now).since!.toISOString()).toBe('2026-01-02T00:00:00.000Z');
     expect(() => parseSince('last week', now)).toThrow(/invalid --since/);
     const records = [rec({ created: '2026-01-10T10:00:00Z' }), rec({ created: '2025-12-01T00:00:00Z' }), rec({ created: null })];
-    expect(filterSince(records, parseSince('14d', now))).toHaveLength(1);
+    expect(filterSince(records, parseSince('14d', now).since)).toHaveLength(1);
+    expect(filterSince(records, parseSince('all', now).since)).toHaveLength(3);
   });
 });

@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import matter from 'gray-matter';
-import { renderRecord } from '../src/core/artifact.js';
-import type { ArtifactFrontmatter } from '../src/core/artifact.js';
+import { renderRecord, applyMark, parseMinutes, parseOutcome, updateLab } from '../src/core/artifacts/index.js';
+import type { ArtifactFrontmatter } from '../src/core/artifacts/index.js';
 import { FieldError } from '../src/core/errors.js';
 import { sha256 } from '../src/core/content-hash.js';
-import { pickBranchName, safeRelativePath, normaliseImportDir } from '../src/core/lab-target.js';
-import { applyMark, parseMinutes, parseOutcome, updateLab } from '../src/core/lab-mark.js';
-import { emptyManifest, parseManifest, recordSync, renderManifest, MANIFEST_VERSION } from '../src/core/sync-manifest.js';
-import type { SyncManifest } from '../src/core/sync-manifest.js';
-import { planSync } from '../src/core/sync-plan.js';
-import type { PlanInput, SyncPlan } from '../src/core/sync-plan.js';
-import { readRecord, sourceArtifact } from '../src/core/sync-source.js';
-import type { SourceArtifact } from '../src/core/sync-source.js';
-import { commitMessage, promptsByRecord, renderHandoff } from '../src/core/sync-handoff.js';
-import type { HandoffInput } from '../src/core/sync-handoff.js';
-import { lineHashes } from '../src/core/report-survival.js';
-import type { SessionEvent } from '../src/core/session-events.js';
+import { pickBranchName, safeRelativePath, normaliseImportDir, emptyManifest, parseManifest, recordSync, renderManifest, MANIFEST_VERSION, planSync, readRecord, sourceArtifact, commitMessage, promptsByRecord, renderHandoff } from '../src/core/sync/index.js';
+import type { SyncManifest, PlanInput, SyncPlan, SourceArtifact, HandoffInput } from '../src/core/sync/index.js';
+import { lineHashes } from '../src/core/report/index.js';
+import type { SessionEvent } from '../src/core/sessions/index.js';
 
 const STRIPE = ['sk', 'live', '4eC39HqLyjWDarjtT1zdp7dcQ8vN2'].join('_');
 

@@ -11,7 +11,7 @@ import matter from 'gray-matter';
 import { BIN, createSandbox, runField } from './support/cli.js';
 import type { Sandbox } from './support/cli.js';
 import { cannedReply } from './support/canned.js';
-import { parseSessionLog } from '../src/core/session-events.js';
+import { parseSessionLog } from '../src/core/sessions/index.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const socket = `field-e2e-${process.pid}`;

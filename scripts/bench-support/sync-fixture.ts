@@ -4,8 +4,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderRecord } from '../../src/core/artifact.js';
-import type { ArtifactFrontmatter } from '../../src/core/artifact.js';
+import { renderRecord } from '../../src/core/artifacts/index.js';
+import type { ArtifactFrontmatter } from '../../src/core/artifacts/index.js';
 
 function code(i: number, lines: number): string {
   const out = [`import { Hono } from 'hono';`, `import { z } from 'zod';`, '', `export const route${i} = new Hono<{ Bindings: { DB: D1Database } }>();`, ''];

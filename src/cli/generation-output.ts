@@ -1,10 +1,10 @@
 /** Summaries of a finished generation: the TTY footer line and the `--json` object. */
 import { resolve } from 'node:path';
-import type { ArtifactFrontmatter } from '../core/artifact.js';
-import type { GenerationEvent } from '../core/generation-events.js';
-import { MODE_SPECS } from '../core/modes.js';
-import type { Mode } from '../core/modes.js';
-import type { PacingSnapshot } from '../core/pacing-snapshot.js';
+import type { ArtifactFrontmatter } from '../core/artifacts/index.js';
+import type { GenerationEvent } from '../core/generation/index.js';
+import { MODE_SPECS } from '../core/models/index.js';
+import type { Mode } from '../core/models/index.js';
+import type { PacingSnapshot } from '../core/pacing/index.js';
 import type { Style } from './style.js';
 
 interface Context {

@@ -1,7 +1,7 @@
 /** Reading what the user gives: prompt words, stdin, and -f files (text only, never a binary). */
 import { open, stat } from 'node:fs/promises';
 import { FieldError } from '../core/errors.js';
-import type { Attachment } from '../core/generate.js';
+import type { Attachment } from '../core/generation/index.js';
 
 /** Far beyond an 8K context already; anything bigger is refused before it is read into memory. */
 const MAX_FILE_BYTES = 2 * 1024 * 1024;

@@ -3,12 +3,11 @@
  * attachments the user gave, the installed model's system prompt and base, and the budget settings.
  */
 import { FieldError } from '../core/errors.js';
-import { MODE_SPECS } from '../core/modes.js';
-import type { Mode } from '../core/modes.js';
-import type { Attachment } from '../core/generate.js';
-import type { HistoryStrategy } from '../core/history-fit.js';
+import { MODE_SPECS } from '../core/models/index.js';
+import type { Mode } from '../core/models/index.js';
+import type { Attachment, HistoryStrategy } from '../core/generation/index.js';
+import { loadModelfile } from '../adapters/workspace/index.js';
 import type { Environment } from '../deps.js';
-import { loadModelfile } from '../adapters/modelfile-files.js';
 import { readAttachment, readStdin, readTypedPrompt } from './input.js';
 
 export interface ModeSettings {

@@ -4,21 +4,14 @@
  * A pacing problem (unreadable history, sensors missing, a read-only config folder) never stops a
  * prompt: the worst case is a prompt paced on less evidence.
  */
-import type { GenerationEvent } from '../core/generation-events.js';
-import { loadPacingState, pacingStatePath, savePacingState } from '../adapters/pacing-store.js';
-import { readSensors, sensorsFromEnv } from '../adapters/sensors.js';
-import type { ConfiguredSensors } from '../adapters/sensors.js';
-import { pacingThresholds } from '../core/pacing-config.js';
-import type { PacingThresholds } from '../core/pacing-config.js';
-import { evaluate, recordRun } from '../core/pacing.js';
-import type { PacingDecision } from '../core/pacing.js';
-import { cachedReadings, withSensorCache } from '../core/pacing-state.js';
-import type { PacingState } from '../core/pacing-state.js';
-import { toSnapshot } from '../core/pacing-snapshot.js';
-import type { PacingSnapshot } from '../core/pacing-snapshot.js';
-import { cooldownQuestion, forcedNote, sessionTip, thermalError, warmWarning } from '../core/pacing-text.js';
-import type { PacedAction } from '../core/session-events.js';
-import type { Clock } from '../core/ports.js';
+import type { GenerationEvent } from '../core/generation/index.js';
+import { loadPacingState, pacingStatePath, savePacingState } from '../adapters/config/index.js';
+import { readSensors, sensorsFromEnv } from '../adapters/device/index.js';
+import type { ConfiguredSensors } from '../adapters/device/index.js';
+import { pacingThresholds, evaluate, recordRun, cachedReadings, withSensorCache, toSnapshot, cooldownQuestion, forcedNote, sessionTip, thermalError, warmWarning } from '../core/pacing/index.js';
+import type { PacingThresholds, PacingDecision, PacingState, PacingSnapshot } from '../core/pacing/index.js';
+import type { PacedAction } from '../core/sessions/index.js';
+import type { Clock } from '../core/clock.js';
 import type { Environment } from '../deps.js';
 import { confirm } from './confirm.js';
 import { stderrStyle } from './style.js';

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import type { CommanderError } from 'commander';
 import { EXIT_CODES, EXIT_CODE_MEANINGS, FieldError } from '../core/errors.js';
 import type { ErrorKind } from '../core/errors.js';
-import { MODE_SPECS, TEXT_MODES } from '../core/modes.js';
+import { MODE_SPECS, TEXT_MODES } from '../core/models/index.js';
 import { VERSION } from './version.js';
 import type * as Commands from './commands/index.js';
 

@@ -1,7 +1,7 @@
 /** The secret policy of one run: `--allow-secret` and `--redact`, plus config `secrets.allow`. */
 import { FieldError } from '../core/errors.js';
-import { SECRET_RULE_IDS, isSecretRuleId } from '../core/secret-rules.js';
-import type { SecretPolicy } from '../core/secret-gate.js';
+import { SECRET_RULE_IDS, isSecretRuleId } from '../core/secrets/index.js';
+import type { SecretPolicy } from '../core/generation/index.js';
 
 export function secretPolicy(opts: { allowSecret?: string[]; redact?: boolean }, configured: string | undefined): SecretPolicy {
   const fromFlags = opts.allowSecret ?? [];

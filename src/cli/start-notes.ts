@@ -3,8 +3,8 @@
  * the laptop) and text left by interrupted generations (`field recover`). Cheap when all is well:
  * a URL check and a readdir per project folder.
  */
-import { isLoopbackHost } from '../core/ollama-host.js';
-import { listPartials } from '../adapters/partials.js';
+import { isLoopbackHost } from '../core/config/index.js';
+import { listPartials } from '../adapters/workspace/index.js';
 import { stderrStyle } from './style.js';
 
 export async function printStartNotes(ctx: { projectDir: string; project: string; ollamaHost: string }): Promise<void> {

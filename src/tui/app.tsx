@@ -7,10 +7,10 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import type { Key } from 'ink';
-import { MODE_SPECS } from '../core/modes.js';
-import { isLoopbackHost } from '../core/ollama-host.js';
-import type { Mode } from '../core/modes.js';
-import type { Rating } from '../core/session-events.js';
+import { MODE_SPECS } from '../core/models/index.js';
+import { isLoopbackHost } from '../core/config/index.js';
+import type { Mode } from '../core/models/index.js';
+import type { Rating } from '../core/artifacts/index.js';
 import { completeSlash, isSlash } from './commands/slash.js';
 import { errorText, runCommand } from './commands/run-command.js';
 import { initialState, reducer } from './state/reducer.js';

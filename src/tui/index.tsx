@@ -4,7 +4,7 @@
  */
 import { render } from 'ink';
 import { FieldError } from '../core/errors.js';
-import type { Mode } from '../core/modes.js';
+import type { Mode } from '../core/models/index.js';
 import type { Environment } from '../deps.js';
 import { App } from './app.js';
 import { tuiColors } from './theme.js';

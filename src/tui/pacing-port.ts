@@ -5,14 +5,12 @@
  * gives the snapshot that goes into the prompt event and the artifact; `record` adds the finished run.
  * The TUI never asks on stderr: holding and insisting are its own keys and commands.
  */
-import { savePacingState } from '../adapters/pacing-store.js';
+import { savePacingState } from '../adapters/config/index.js';
+import type { PacingDecision, PacingSnapshot } from '../core/pacing/index.js';
+import { toSnapshot, thermalError } from '../core/pacing/index.js';
+import type { PacedAction } from '../core/sessions/index.js';
 import { currentPacing, pacingRuntime, recordPacingRun } from '../cli/pacing-gate.js';
 import type { GateResult, PacingRuntime, RunResult } from '../cli/pacing-gate.js';
-import type { PacingDecision } from '../core/pacing.js';
-import { toSnapshot } from '../core/pacing-snapshot.js';
-import { thermalError } from '../core/pacing-text.js';
-import type { PacedAction } from '../core/session-events.js';
-import type { PacingSnapshot } from '../core/pacing-snapshot.js';
 import type { Environment } from '../deps.js';
 import type { PacingPort, PacingView } from './state/pacing-view.js';
 import { UNKNOWN_PACING } from './state/pacing-view.js';

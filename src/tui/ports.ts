@@ -3,11 +3,10 @@
  * adapters; component tests may pass their own. Everything here is async and reports failures as
  * FieldErrors, which the app prints as one line with the fix.
  */
-import type { BudgetPlan } from '../core/budget.js';
-import type { TemplateMessage } from '../core/chat-template.js';
-import type { GenerationEvent } from '../core/generation-events.js';
-import type { Mode } from '../core/modes.js';
-import type { Rating } from '../core/session-events.js';
+import type { BudgetPlan, TemplateMessage } from '../core/budget/index.js';
+import type { GenerationEvent } from '../core/generation/index.js';
+import type { Mode } from '../core/models/index.js';
+import type { Rating } from '../core/artifacts/index.js';
 import type { PacingPort } from './state/pacing-view.js';
 
 /** A model-ready image, the shape the vision mode sends (base64 without a data-URL prefix). */

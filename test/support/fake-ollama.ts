@@ -9,8 +9,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { createBpeCounter, parseBpeAsset } from '../../src/core/bpe.js';
-import type { BpeCounter } from '../../src/core/bpe.js';
+import { createBpeCounter, parseBpeAsset } from '../../src/core/budget/index.js';
+import type { BpeCounter } from '../../src/core/budget/index.js';
 
 export interface FakeModel {
   name: string;

@@ -1,7 +1,6 @@
 /** The models a fake Ollama needs for field: the four library bases and the field-* models. */
 import { readFileSync } from 'node:fs';
-import { MODES } from '../../src/core/modes.js';
-import { parseModelfile, toCreateRequest } from '../../src/core/modelfile.js';
+import { MODES, parseModelfile, toCreateRequest } from '../../src/core/models/index.js';
 import type { FakeModel } from './fake-ollama.js';
 
 export const BASE_MODELS: Array<Partial<FakeModel> & { name: string }> = [

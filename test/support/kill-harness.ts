@@ -19,8 +19,7 @@ import { createSandbox, runField, startField } from './cli.js';
 import type { Sandbox } from './cli.js';
 import { cannedAnswers } from './canned.js';
 import type { ChatReply } from './fake-ollama.js';
-import { ARTIFACT_STATUSES, REQUIRED_FRONTMATTER_KEYS } from '../../src/core/artifact.js';
-import { parsePartial } from '../../src/core/recovery.js';
+import { ARTIFACT_STATUSES, REQUIRED_FRONTMATTER_KEYS, parsePartial } from '../../src/core/artifacts/index.js';
 import { seededRandom } from './seeded-random.js';
 
 export const KILL_POINTS = [

@@ -14,7 +14,7 @@ import type { PacingPort, PacingView } from '../../src/tui/state/pacing-view.js'
 import { UNKNOWN_PACING } from '../../src/tui/state/pacing-view.js';
 import type { Workbench } from '../../src/tui/ports.js';
 import { loadEnvironment } from '../../src/deps.js';
-import { parseSessionLog } from '../../src/core/session-events.js';
+import { parseSessionLog } from '../../src/core/sessions/index.js';
 import { createSandbox } from '../support/cli.js';
 import type { Sandbox } from '../support/cli.js';
 import { cannedReply } from '../support/canned.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ArtifactFrontmatter, ArtifactStatus } from '../../src/core/artifact.js';
-import type { BudgetPlan } from '../../src/core/budget.js';
+import type { ArtifactFrontmatter, ArtifactStatus } from '../../src/core/artifacts/index.js';
+import type { BudgetPlan } from '../../src/core/budget/index.js';
 import { FieldError } from '../../src/core/errors.js';
-import { thermalFrontmatter } from '../../src/core/pacing-snapshot.js';
-import type { GenerationEvent } from '../../src/core/generation-events.js';
+import { thermalFrontmatter } from '../../src/core/pacing/index.js';
+import type { GenerationEvent } from '../../src/core/generation/index.js';
 import { gaugeReading, initialState, reducer } from '../../src/tui/state/reducer.js';
 import type { UiAction, UiState } from '../../src/tui/state/reducer.js';
 import { UNKNOWN_PACING } from '../../src/tui/state/pacing-view.js';

@@ -7,9 +7,9 @@ import { chmod, mkdir, readFile, realpath, stat, unlink } from 'node:fs/promises
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { FieldError } from '../../core/errors.js';
-import { ALIAS_NAMES, installBlock, isShell, renderBlock, uninstallBlock } from '../../core/shell-aliases.js';
-import type { Shell } from '../../core/shell-aliases.js';
-import { ioError, writeFileAtomic } from '../../adapters/atomic-write.js';
+import { ALIAS_NAMES, installBlock, isShell, renderBlock, uninstallBlock } from '../../core/models/index.js';
+import type { Shell } from '../../core/models/index.js';
+import { ioError, writeFileAtomic } from '../../adapters/fs/index.js';
 import { stderrStyle } from '../style.js';
 import { confirm } from '../confirm.js';
 

@@ -2,17 +2,14 @@
  * `field budget [prompt] [-f FILE]`: the plan `field <mode>` would make, without sending anything.
  * Exit 0 when it fits, 20 when it does not (so scripts can check before they send).
  */
-import { formatBreakdown, overBudgetError, planBudget, planWithCounters } from '../../core/budget.js';
-import type { BudgetPlan, BudgetRequest } from '../../core/budget.js';
-import { fitAttachments } from '../../core/budget-fit.js';
-import type { FitAction } from '../../core/budget-fit.js';
-import { templateFor } from '../../core/chat-template.js';
+import { formatBreakdown, overBudgetError, planBudget, planWithCounters, fitAttachments, templateFor } from '../../core/budget/index.js';
+import type { BudgetPlan, BudgetRequest, FitAction } from '../../core/budget/index.js';
 import { FieldError } from '../../core/errors.js';
-import { MODE_SPECS, TEXT_MODES } from '../../core/modes.js';
-import type { Mode } from '../../core/modes.js';
+import { MODE_SPECS, TEXT_MODES } from '../../core/models/index.js';
+import type { Mode } from '../../core/models/index.js';
+import { configDir } from '../../adapters/config/index.js';
+import { createCounters } from '../../adapters/budget/index.js';
 import { loadEnvironment } from '../../deps.js';
-import { configDir } from '../../adapters/config-store.js';
-import { createCounters } from '../../adapters/token-counting.js';
 import { gatherInput, modeSettings } from '../mode-request.js';
 import { formatError } from '../fail.js';
 import { stdoutStyle } from '../style.js';

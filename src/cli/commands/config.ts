@@ -1,6 +1,6 @@
 /** `field config get|set|unset|list|path`. */
-import { describeKeys, keySpec } from '../../core/config-schema.js';
-import { configPath, loadSettings, setConfigValue, unsetConfigValue } from '../../adapters/config-store.js';
+import { describeKeys, keySpec } from '../../core/config/index.js';
+import { configPath, loadSettings, setConfigValue, unsetConfigValue } from '../../adapters/config/index.js';
 import { loadEnvironment } from '../../deps.js';
 
 export async function runConfigGet(key: string): Promise<number> {

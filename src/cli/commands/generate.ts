@@ -1,26 +1,25 @@
 /**
- * `field <mode> [prompt...]`: one-shot generation. Prints the event stream of core/generate:
+ * `field <mode> [prompt...]`: one-shot generation. Prints the event stream of core/generation:
  * piped stdout gets the answer text only; status, footer and errors go to stderr.
  */
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { FieldError } from '../../core/errors.js';
-import { generate } from '../../core/generate.js';
-import type { GenerationEvent } from '../../core/generation-events.js';
-import { MODE_SPECS } from '../../core/modes.js';
-import type { Mode } from '../../core/modes.js';
-import { validateProjectName } from '../../core/names.js';
+import { generate } from '../../core/generation/index.js';
+import type { GenerationEvent } from '../../core/generation/index.js';
+import { MODE_SPECS } from '../../core/models/index.js';
+import type { Mode } from '../../core/models/index.js';
+import { validateProjectName } from '../../core/artifacts/index.js';
 import { assertNever } from '../../core/assert-never.js';
+import { chatFromSettings } from '../../adapters/ollama/index.js';
+import { createArtifactStore, openSession, ensureProject, templatesForMode } from '../../adapters/workspace/index.js';
+import { createCounters } from '../../adapters/budget/index.js';
+import { configDir } from '../../adapters/config/index.js';
+import { loadTypeScriptSyntax } from '../../adapters/checks/index.js';
+import { ioError, writeFileAtomic } from '../../adapters/fs/index.js';
+import type { PacingSnapshot } from '../../core/pacing/index.js';
+import { stamp } from '../../core/sessions/index.js';
 import { loadEnvironment } from '../../deps.js';
-import { chatFromSettings } from '../../adapters/ollama-chat.js';
-import { createArtifactStore } from '../../adapters/artifact-store.js';
-import { openSession } from '../../adapters/session-store.js';
-import { ensureProject } from '../../adapters/workspace.js';
-import { createCounters } from '../../adapters/token-counting.js';
-import { configDir } from '../../adapters/config-store.js';
-import { templatesForMode } from '../../adapters/template-files.js';
-import { loadTypeScriptSyntax } from '../../adapters/typescript-syntax.js';
-import { ioError, writeFileAtomic } from '../../adapters/atomic-write.js';
 import { gatherInput, modeSettings } from '../mode-request.js';
 import { formatError } from '../fail.js';
 import { stderrStyle } from '../style.js';
@@ -28,8 +27,6 @@ import { createSpinner } from '../spinner.js';
 import { footerLine, jsonResult } from '../generation-output.js';
 import { observeRun, pacingGate, pacingRuntime, recordPacingRun } from '../pacing-gate.js';
 import type { RunResult } from '../pacing-gate.js';
-import type { PacingSnapshot } from '../../core/pacing-snapshot.js';
-import { stamp } from '../../core/session-events.js';
 import { secretPolicy } from '../secret-policy.js';
 import { printStartNotes } from '../start-notes.js';
 import { onSigint } from '../cancel.js';

@@ -5,12 +5,11 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { FieldError } from '../../core/errors.js';
-import { parseRecord } from '../../core/artifact.js';
-import { applyMark, parseMinutes, parseOutcome, readLab } from '../../core/lab-mark.js';
-import { validateProjectName } from '../../core/names.js';
-import { readRecord } from '../../core/sync-source.js';
-import { writeFileAtomic } from '../../adapters/atomic-write.js';
-import { listProjects, listRecordPaths, mapLimit, readTextOrNull } from '../../adapters/workspace-artifacts.js';
+import { parseRecord, applyMark, parseMinutes, parseOutcome, readLab, validateProjectName } from '../../core/artifacts/index.js';
+import { readRecord } from '../../core/sync/index.js';
+import { writeFileAtomic } from '../../adapters/fs/index.js';
+import { listProjects, listRecordPaths } from '../../adapters/workspace/index.js';
+import { mapLimit, readTextOrNull } from '../../adapters/fs/index.js';
 import { loadEnvironment } from '../../deps.js';
 
 export interface MarkOptions {

@@ -1,9 +1,7 @@
 /** `field models`: each field model as Ollama has it, judged against its Modelfile by the same rule setup uses. */
-import { MODES, MODE_SPECS } from '../../core/modes.js';
-import { assessMode, describeSharing, findListed, sharedWeights } from '../../core/setup-plan.js';
-import type { ModelState } from '../../core/model-drift.js';
-import type { Mode } from '../../core/modes.js';
-import { createOllamaAdmin } from '../../adapters/ollama-admin.js';
+import { MODES, MODE_SPECS, assessMode, describeSharing, findListed, sharedWeights } from '../../core/models/index.js';
+import type { ModelState, Mode } from '../../core/models/index.js';
+import { createOllamaAdmin } from '../../adapters/ollama/index.js';
 import { loadEnvironment } from '../../deps.js';
 import { stdoutStyle } from '../style.js';
 import { gatherFacts, loadModes } from './setup.js';

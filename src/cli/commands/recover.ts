@@ -6,10 +6,10 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FieldError } from '../../core/errors.js';
-import { validateProjectName } from '../../core/names.js';
-import type { PartialState } from '../../core/recovery.js';
-import { discardPartial, listPartials, promotePartial, removeTempFiles, staleTempFiles } from '../../adapters/partials.js';
-import type { PartialInfo, RecoverOutcome } from '../../adapters/partials.js';
+import { validateProjectName } from '../../core/artifacts/index.js';
+import type { PartialState } from '../../core/artifacts/index.js';
+import { discardPartial, listPartials, promotePartial, removeTempFiles, staleTempFiles } from '../../adapters/workspace/index.js';
+import type { PartialInfo, RecoverOutcome } from '../../adapters/workspace/index.js';
 import { loadEnvironment } from '../../deps.js';
 import { confirm } from '../confirm.js';
 import { stderrStyle, stdoutStyle } from '../style.js';

@@ -5,24 +5,12 @@
  * pilot's 50% kill line.
  */
 import { FieldError } from '../../core/errors.js';
-import { validateProjectName } from '../../core/names.js';
-import { aggregateChecks, filterSince, summariseRecord } from '../../core/report-checks.js';
-import type { PassRow, RecordSummary } from '../../core/report-checks.js';
-import { summariseActivity } from '../../core/report-activity.js';
-import type { ActivityReport } from '../../core/report-activity.js';
-import { isMarkOutcome, readLab } from '../../core/lab-mark.js';
-import { summariseMarks } from '../../core/report-marks.js';
-import type { MarkedArtifact, MarksReport } from '../../core/report-marks.js';
-import { measureFile, summariseSurvival } from '../../core/report-survival.js';
-import type { SurvivalFile, SurvivalSummary } from '../../core/report-survival.js';
-import { inWindow, parseSince } from '../../core/report-window.js';
-import type { ReportWindow } from '../../core/report-window.js';
-import { readRecords } from '../../adapters/artifact-records.js';
-import type { RecordFile } from '../../adapters/artifact-records.js';
-import { checkLabRepo, readManifest, resolveLabTarget } from '../../adapters/lab-repo.js';
-import { observeSurvival } from '../../adapters/lab-survival.js';
-import { readSessionLogs } from '../../adapters/report-data.js';
-import { listProjects } from '../../adapters/workspace-artifacts.js';
+import { validateProjectName, isMarkOutcome, readLab } from '../../core/artifacts/index.js';
+import { aggregateChecks, filterSince, summariseRecord, summariseActivity, summariseMarks, measureFile, summariseSurvival, inWindow, parseSince } from '../../core/report/index.js';
+import type { PassRow, RecordSummary, ActivityReport, MarkedArtifact, MarksReport, SurvivalFile, SurvivalSummary, ReportWindow } from '../../core/report/index.js';
+import { readRecords, readSessionLogs, listProjects } from '../../adapters/workspace/index.js';
+import type { RecordFile } from '../../adapters/workspace/index.js';
+import { checkLabRepo, readManifest, resolveLabTarget, observeSurvival } from '../../adapters/lab/index.js';
 import { loadEnvironment } from '../../deps.js';
 import type { Environment } from '../../deps.js';
 import { stdoutStyle } from '../style.js';

@@ -2,11 +2,10 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FieldError } from '../../core/errors.js';
-import { isProjectName, validateProjectName } from '../../core/names.js';
-import { renderSessionMarkdown, summariseSession } from '../../core/session-markdown.js';
-import type { SessionStats } from '../../core/session-markdown.js';
-import { listSessionIds, readSession, sessionsDir } from '../../adapters/session-store.js';
-import { loadTemplate } from '../../adapters/template-files.js';
+import { isProjectName, validateProjectName } from '../../core/artifacts/index.js';
+import { renderSessionMarkdown, summariseSession } from '../../core/sessions/index.js';
+import type { SessionStats } from '../../core/sessions/index.js';
+import { listSessionIds, readSession, sessionsDir, loadTemplate } from '../../adapters/workspace/index.js';
 import { loadEnvironment } from '../../deps.js';
 import { stdoutStyle } from '../style.js';
 

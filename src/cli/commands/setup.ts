@@ -4,15 +4,11 @@
  */
 import type { ProgressResponse } from 'ollama';
 import { FieldError, isFieldError } from '../../core/errors.js';
-import { MODES, MODE_SPECS, isMode } from '../../core/modes.js';
-import type { Mode } from '../../core/modes.js';
-import { toCreateRequest } from '../../core/modelfile.js';
-import type { CreateRequest } from '../../core/modelfile.js';
-import { assessMode, createPullTally, describeSharing, findListed, planChanges, planSetup } from '../../core/setup-plan.js';
-import type { ModeModelfile, PlanFacts, PlanItem, SetupPlan } from '../../core/setup-plan.js';
-import { createOllamaAdmin } from '../../adapters/ollama-admin.js';
-import type { InstalledModel, ModelDetails, OllamaAdmin } from '../../adapters/ollama-admin.js';
-import { loadModelfile } from '../../adapters/modelfile-files.js';
+import { MODES, MODE_SPECS, isMode, toCreateRequest, assessMode, createPullTally, describeSharing, findListed, planChanges, planSetup } from '../../core/models/index.js';
+import type { Mode, CreateRequest, ModeModelfile, PlanFacts, PlanItem, SetupPlan } from '../../core/models/index.js';
+import { createOllamaAdmin } from '../../adapters/ollama/index.js';
+import type { InstalledModel, ModelDetails, OllamaAdmin } from '../../adapters/ollama/index.js';
+import { loadModelfile } from '../../adapters/workspace/index.js';
 import { loadEnvironment } from '../../deps.js';
 import type { Environment } from '../../deps.js';
 import { createSpinner } from '../spinner.js';

@@ -7,12 +7,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FieldError, isFieldError } from '../../core/errors.js';
-import { validateProjectName } from '../../core/names.js';
+import { validateProjectName } from '../../core/artifacts/index.js';
+import { captureStill } from '../../adapters/device/index.js';
+import { prepareImage } from '../../adapters/images/index.js';
+import { ensureProject } from '../../adapters/workspace/index.js';
+import { writeFileAtomic } from '../../adapters/fs/index.js';
 import { loadEnvironment } from '../../deps.js';
-import { captureStill } from '../../adapters/camera.js';
-import { prepareImage } from '../../adapters/image-intake.js';
-import { ensureProject } from '../../adapters/workspace.js';
-import { writeFileAtomic } from '../../adapters/atomic-write.js';
 import { stderrStyle } from '../style.js';
 
 export interface SnapOptions {

@@ -3,9 +3,8 @@
  * writes nothing, so it can be polled (`watch field status`) without touching what the prompts see.
  */
 import { loadEnvironment } from '../../deps.js';
-import { formatDuration } from '../../core/pacing.js';
-import type { PacingDecision } from '../../core/pacing.js';
-import { decodeLine, powerLine, pressureLabel, sessionTip } from '../../core/pacing-text.js';
+import { formatDuration, decodeLine, powerLine, pressureLabel, sessionTip } from '../../core/pacing/index.js';
+import type { PacingDecision } from '../../core/pacing/index.js';
 import { currentPacing, pacingRuntime } from '../pacing-gate.js';
 import type { PacingRuntime } from '../pacing-gate.js';
 import { stdoutStyle } from '../style.js';

@@ -7,24 +7,15 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FieldError } from '../../core/errors.js';
-import { validateProjectName } from '../../core/names.js';
-import { isSecretRuleId, SECRET_RULE_IDS } from '../../core/secrets.js';
-import { pickBranchName } from '../../core/lab-target.js';
-import { emptyManifest } from '../../core/sync-manifest.js';
-import { attention, planSync } from '../../core/sync-plan.js';
-import type { PlannedArtifact, SyncPlan } from '../../core/sync-plan.js';
-import { commitMessage, handoffPath, oneLine, promptsByRecord, renderHandoff } from '../../core/sync-handoff.js';
-import type { HandoffInput } from '../../core/sync-handoff.js';
-import { summariseSession } from '../../core/session-markdown.js';
-import type { SessionStats } from '../../core/session-markdown.js';
-import { readSession, sessionsDir } from '../../adapters/session-store.js';
-import { readProjectArtifacts } from '../../adapters/workspace-artifacts.js';
-import {
-  checkLabRepo, commitImport, dirtyPaths, gitTopLevel, hashLabFiles, localBranches, readManifest, requireLabTarget, resolveLabTarget,
-} from '../../adapters/lab-repo.js';
-import type { LabTarget } from '../../adapters/lab-repo.js';
-import { applySync } from '../../adapters/sync-apply.js';
-import type { ApplyResult } from '../../adapters/sync-apply.js';
+import { validateProjectName } from '../../core/artifacts/index.js';
+import { isSecretRuleId, SECRET_RULE_IDS } from '../../core/secrets/index.js';
+import { pickBranchName, emptyManifest, attention, planSync, commitMessage, handoffPath, oneLine, promptsByRecord, renderHandoff } from '../../core/sync/index.js';
+import type { PlannedArtifact, SyncPlan, HandoffInput } from '../../core/sync/index.js';
+import { summariseSession } from '../../core/sessions/index.js';
+import type { SessionStats } from '../../core/sessions/index.js';
+import { readSession, sessionsDir, readProjectArtifacts } from '../../adapters/workspace/index.js';
+import { checkLabRepo, commitImport, dirtyPaths, gitTopLevel, hashLabFiles, localBranches, readManifest, requireLabTarget, resolveLabTarget, applySync } from '../../adapters/lab/index.js';
+import type { LabTarget, ApplyResult } from '../../adapters/lab/index.js';
 import { loadEnvironment } from '../../deps.js';
 import { confirm } from '../confirm.js';
 import { formatError } from '../fail.js';

@@ -1,7 +1,7 @@
 /** `field templates`: the shipped and workspace templates, which modes use them, and their checks. */
-import { DEFAULT_TEMPLATES } from '../../core/template.js';
-import { MODES } from '../../core/modes.js';
-import { listTemplates, workspaceTemplates } from '../../adapters/template-files.js';
+import { DEFAULT_TEMPLATES } from '../../core/checks/index.js';
+import { MODES } from '../../core/models/index.js';
+import { listTemplates, workspaceTemplates } from '../../adapters/workspace/index.js';
 import { loadEnvironment } from '../../deps.js';
 import { formatError } from '../fail.js';
 import { stdoutStyle } from '../style.js';

@@ -5,10 +5,10 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FieldError } from '../../core/errors.js';
-import { isMode, TEXT_MODES } from '../../core/modes.js';
-import type { Mode } from '../../core/modes.js';
-import { validateProjectName } from '../../core/names.js';
-import { listSessionIds, sessionsDir } from '../../adapters/session-store.js';
+import { isMode, TEXT_MODES } from '../../core/models/index.js';
+import type { Mode } from '../../core/models/index.js';
+import { validateProjectName } from '../../core/artifacts/index.js';
+import { listSessionIds, sessionsDir } from '../../adapters/workspace/index.js';
 import { loadEnvironment } from '../../deps.js';
 import type * as Tui from '../../tui/index.js';
 

@@ -3,9 +3,9 @@
  * /sessions, /status); the others are pure state changes the reducer makes itself. They report through reducer
  * actions, so a failure is a line in the transcript with its fix, never a crash of the TUI.
  */
-import { formatBreakdown } from '../../core/budget.js';
+import { formatBreakdown } from '../../core/budget/index.js';
 import { isFieldError } from '../../core/errors.js';
-import { MODE_SPECS } from '../../core/modes.js';
+import { MODE_SPECS } from '../../core/models/index.js';
 import type { Dispatch } from 'react';
 import type { UiAction, UiState } from '../state/reducer.js';
 import type { Workbench } from '../ports.js';

@@ -2,7 +2,7 @@
  * Slash commands of the TUI: the table (names, arguments, one-line help), the parser and the
  * completion. Pure; the app runs what the parser returns.
  */
-import { TEXT_MODES } from '../../core/modes.js';
+import { TEXT_MODES } from '../../core/models/index.js';
 
 export interface SlashSpec {
   name: string;

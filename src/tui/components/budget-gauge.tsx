@@ -3,8 +3,8 @@
  * Green under 70% committed, yellow under 90%, red above or over; the label says "over by" in words.
  */
 import { Text } from 'ink';
-import { formatBreakdown } from '../../core/budget.js';
-import type { BudgetPlan } from '../../core/budget.js';
+import { formatBreakdown } from '../../core/budget/index.js';
+import type { BudgetPlan } from '../../core/budget/index.js';
 import type { GaugeReading } from '../state/reducer.js';
 import { gaugeCells, gaugeLabel, gaugeLevel } from '../state/status-line.js';
 import { useTheme } from '../theme.js';

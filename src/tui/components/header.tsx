@@ -1,8 +1,8 @@
 /** One line above the input: project, mode and model, always current (the banner above scrolls away). */
 import { memo } from 'react';
 import { Box, Text } from 'ink';
-import { MODE_SPECS } from '../../core/modes.js';
-import type { Mode } from '../../core/modes.js';
+import { MODE_SPECS } from '../../core/models/index.js';
+import type { Mode } from '../../core/models/index.js';
 import { useTheme } from '../theme.js';
 
 export const Header = memo(function Header({ project, mode, columns }: { project: string; mode: Mode; columns: number }) {

@@ -1,6 +1,6 @@
 /** The part of the answer still streaming: a waiting line, the thinking counter and the unfinished line. */
 import { Box, Text } from 'ink';
-import { MODE_SPECS } from '../../core/modes.js';
+import { MODE_SPECS } from '../../core/models/index.js';
 import type { LiveTurn } from '../state/reducer.js';
 import { BlockView } from './block-view.js';
 import { classifyLine } from '../state/markdown-lines.js';

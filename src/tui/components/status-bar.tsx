@@ -3,7 +3,7 @@
  * Ollama when it is not up, and its host when it is not this machine. Second: session, last saved artifact, and the transient hint.
  */
 import { Box, Text } from 'ink';
-import { MODE_SPECS } from '../../core/modes.js';
+import { MODE_SPECS } from '../../core/models/index.js';
 import { gaugeReading } from '../state/reducer.js';
 import type { UiState } from '../state/reducer.js';
 import { pacingLabel, shortSession } from '../state/status-line.js';

@@ -3,7 +3,7 @@
  * (50 ms: 20 frames a second) instead of once per token. Any other event flushes at once, so budget,
  * errors and the saved artifact show without delay and in order.
  */
-import type { GenerationEvent } from '../../core/generation-events.js';
+import type { GenerationEvent } from '../../core/generation/index.js';
 
 export interface TimerPort {
   set(fn: () => void, ms: number): unknown;

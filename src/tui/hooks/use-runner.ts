@@ -6,7 +6,7 @@
 import { useEffect, useRef } from 'react';
 import type { Dispatch, MutableRefObject } from 'react';
 import { FieldError, isFieldError } from '../../core/errors.js';
-import { MODE_SPECS } from '../../core/modes.js';
+import { MODE_SPECS } from '../../core/models/index.js';
 import type { UiAction, UiState } from '../state/reducer.js';
 import type { Workbench } from '../ports.js';
 import { createEventBatcher } from './event-batcher.js';

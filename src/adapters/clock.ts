@@ -1,7 +1,0 @@
-import { performance } from 'node:perf_hooks';
-import type { Clock } from '../core/ports.js';
-
-export const systemClock: Clock = {
-  now: () => new Date(),
-  monotonic: () => performance.now(),
-};
