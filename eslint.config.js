@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { domainBoundaries } from './eslint/domain-boundaries.js';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'field-work/', 'coverage/'] },
@@ -14,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    // core is the pure domain: no I/O, no reaching into the edges.
+    // core is the pure domain: no I/O (the layer and domain rules below keep it off the edges).
     files: ['src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -22,11 +23,21 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:fs', 'node:fs/*', 'fs', 'node:net', 'node:http', 'node:child_process', 'node:os'], message: 'core is pure: do I/O in adapters' },
-            { group: ['**/adapters/**', '**/cli/**', '**/tui/**'], message: 'core must not import the edges' },
           ],
         },
       ],
     },
+  },
+  {
+    // Layers point down, and a domain is entered only through its index: in the product, its tests and scripts.
+    files: ['src/**/*.{ts,tsx}', 'test/**/*.{ts,tsx}', 'scripts/**/*.ts'],
+    plugins: { field: { rules: { 'domain-boundaries': domainBoundaries } } },
+    rules: { 'field/domain-boundaries': 'error' },
+  },
+  {
+    // Short enough to read at once.
+    files: ['src/**/*.{ts,tsx}'],
+    rules: { 'max-lines': ['error', { max: 400 }] },
   },
   {
     files: ['bin/**/*.js', 'scripts/**/*.ts', 'test/**/*.ts'],
