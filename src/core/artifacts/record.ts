@@ -65,7 +65,7 @@ export interface ArtifactQuality {
   checks_total: number;
   template_result: 'first_time' | 'after_repair' | 'never';
   repair: RepairState;
-  /** The founder's verdict (keep, rework, discard), given in the TUI; see artifact-rating.ts. */
+  /** The founder's verdict (keep, rework, discard), given in the TUI; see rating.ts. */
   rating?: Rating;
 }
 

@@ -1,4 +1,3 @@
-/** The token counters the budget plans with, and the calibration feedback; adapters load the BPE. */
 import type { CounterKind, TokenCounter } from './plan.js';
 import type { ChatTemplate } from './chat-template.js';
 

@@ -13,7 +13,7 @@ import type { Clock } from '../clock.js';
 /** Shown to the model and recorded in the artifact: a workspace-relative or user-given path, or `stdin`. */
 export type Attachment = AttachmentText;
 
-/** A model-ready image (see core/image-rules): sent with the user message, counted, recorded. */
+/** A model-ready image (see core/images/rules.ts): sent with the user message, counted, recorded. */
 export interface ImageInput {
   /** The file name the user gave, or `camera`. */
   label: string;

@@ -25,7 +25,7 @@ export interface ManifestFile {
   source_sha256: string;
   sync: string;
   synced_at: string;
-  /** Code files: hashes of the counted lines at sync time (report-survival.ts `lineHashes`). */
+  /** Code files: hashes of the counted lines at sync time (core/report/survival.ts `lineHashes`). */
   line_hashes?: string[];
 }
 

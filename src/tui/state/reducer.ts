@@ -1,6 +1,6 @@
 /**
  * The whole state of the TUI and every way it changes: keys the app has already interpreted,
- * results of commands, and the GenerationEvents of core/generate. Pure and synchronous: time comes
+ * results of commands, and the GenerationEvents of core/generation. Pure and synchronous: time comes
  * in on the actions, effects (running a prompt, writing a rating) are asked for through fields the
  * app watches (`nextRun`, `intent`).
  *
