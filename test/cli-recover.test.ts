@@ -6,7 +6,9 @@ import { expectCleanError, runField, startField, sandboxPerFile } from './suppor
 import type { RunResult } from './support/cli.js';
 import { cannedAnswers } from './support/canned.js';
 import { pieces } from './support/kill-harness.js';
-import { REQUIRED_FRONTMATTER_KEYS, classifyPartial, parsePartial, renderPartialHeader, writerAlive } from '../src/core/artifacts/index.js';
+import {
+  REQUIRED_FRONTMATTER_KEYS, classifyPartial, parsePartial, renderPartialHeader, writerAlive,
+} from '../src/core/artifacts/index.js';
 import { EXIT_CODES } from '../src/core/errors.js';
 import type { PartialMeta } from '../src/core/artifacts/index.js';
 import { parseSessionLog } from '../src/core/sessions/index.js';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decideSession, parseSessionLog } from '../src/core/sessions/index.js';
 import { decideStatus } from '../src/core/artifacts/index.js';
-import { isLoopbackHost, normaliseOllamaHost, parseConfigValue, validateStoredConfig } from '../src/core/config/index.js';
+import {
+  isLoopbackHost, normaliseOllamaHost, parseConfigValue, validateStoredConfig,
+} from '../src/core/config/index.js';
 import { FieldError } from '../src/core/errors.js';
 
 describe('session reuse', () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { chooseEncoding, detectImageFormat, formatProblem, LINE_ART_ENTROPY, MAX_INPUT_PIXELS, MAX_STREAMED_PIXELS, pixelProblem, snapshotName, targetSize, tooManyImages, visionProblem, describePrompt, DESCRIBE_PROMPT, sketchSlug } from '../src/core/images/index.js';
-import { imageBudgetTokens, llavaBestResolution, modelImageTokens, OLLAMA_IMAGE_TOKENS, visionFamilyOf, planBudget, templateFor, estimateCounter } from '../src/core/budget/index.js';
+import {
+  chooseEncoding, detectImageFormat, formatProblem, LINE_ART_ENTROPY, MAX_INPUT_PIXELS, MAX_STREAMED_PIXELS,
+  pixelProblem, snapshotName, targetSize, tooManyImages, visionProblem, describePrompt, DESCRIBE_PROMPT,
+  sketchSlug,
+} from '../src/core/images/index.js';
+import {
+  imageBudgetTokens, llavaBestResolution, modelImageTokens, OLLAMA_IMAGE_TOKENS, visionFamilyOf, planBudget,
+  templateFor, estimateCounter,
+} from '../src/core/budget/index.js';
 import { heicBytes } from './support/images.js';
 
 const bytes = (...parts: Array<string | number[]>): Uint8Array =>

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PACING, pacingThresholds, estimateCooldownMs, evaluate, formatDuration, recordRun, baselineOf, cachedReadings, emptyPacingState, MAX_RECORDS, parsePacingState, trimRecords, withSensorCache, thermalFrontmatter, toSnapshot, sessionTip, thermalError, UNKNOWN_READINGS } from '../src/core/pacing/index.js';
-import type { PacingThresholds, PacingDecision, PacingLevel, PacingState, PromptRecord, SensorReadings } from '../src/core/pacing/index.js';
+import {
+  DEFAULT_PACING, pacingThresholds, estimateCooldownMs, evaluate, formatDuration, recordRun, baselineOf,
+  cachedReadings, emptyPacingState, MAX_RECORDS, parsePacingState, trimRecords, withSensorCache,
+  thermalFrontmatter, toSnapshot, sessionTip, thermalError, UNKNOWN_READINGS,
+} from '../src/core/pacing/index.js';
+import type {
+  PacingThresholds, PacingDecision, PacingLevel, PacingState, PromptRecord, SensorReadings,
+} from '../src/core/pacing/index.js';
 import { EXIT_CODES } from '../src/core/errors.js';
 
 const T0 = Date.UTC(2026, 10, 21, 14, 0, 0);

@@ -6,7 +6,10 @@ import { createSandbox, expectCleanError, runField } from './support/cli.js';
 import type { RunResult, Sandbox } from './support/cli.js';
 import { cannedReply, chunkText } from './support/canned.js';
 import { HERMETIC_GIT, git, initLab } from './support/git.js';
-import { keptLines, lineHashes, lineKeys, measureFile, summariseSurvival, KILL_LINE, MIN_FILES, MIN_LINES, parseSince, summariseActivity, summariseMarks } from '../src/core/report/index.js';
+import {
+  keptLines, lineHashes, lineKeys, measureFile, summariseSurvival, KILL_LINE, MIN_FILES, MIN_LINES,
+  parseSince, summariseActivity, summariseMarks,
+} from '../src/core/report/index.js';
 import type { SurvivalFile } from '../src/core/report/index.js';
 import { parseSessionLog } from '../src/core/sessions/index.js';
 import type { SessionEvent } from '../src/core/sessions/index.js';

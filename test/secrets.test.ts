@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SECRET_RULE_IDS, applyRedactions, redact, scanText, shannonEntropy, isPlaceholder } from '../src/core/secrets/index.js';
+import {
+  SECRET_RULE_IDS, applyRedactions, redact, scanText, shannonEntropy, isPlaceholder,
+} from '../src/core/secrets/index.js';
 import { screenSecrets } from '../src/core/generation/index.js';
 import { parseConfigValue } from '../src/core/config/index.js';
 import { FieldError } from '../src/core/errors.js';

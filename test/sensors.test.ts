@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSensors, parsePmsetBatt, parseThermalPressure, readSensors, sensorsFromEnv } from '../src/adapters/device/index.js';
+import {
+  createSensors, parsePmsetBatt, parseThermalPressure, readSensors, sensorsFromEnv,
+} from '../src/adapters/device/index.js';
 import { evaluate, DEFAULT_PACING, emptyPacingState } from '../src/core/pacing/index.js';
 import type { SensorPort } from '../src/core/pacing/index.js';
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { MODES, MODE_SPECS, parseModelfile, assessMode, createPullTally, describeSharing, modelKey, planChanges, planSetup, sharedWeights } from '../src/core/models/index.js';
+import {
+  MODES, MODE_SPECS, parseModelfile, assessMode, createPullTally, describeSharing, modelKey, planChanges,
+  planSetup, sharedWeights,
+} from '../src/core/models/index.js';
 import type { Mode, Modelfile, ListedModel, ModeModelfile, PlanFacts, ShownModel } from '../src/core/models/index.js';
 
 const shipped = (mode: Mode): Modelfile =>

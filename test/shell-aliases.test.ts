@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ALIAS_NAMES, BLOCK_END, BLOCK_START, SHELLS, installBlock, renderBlock, uninstallBlock, TEXT_MODES as MODES } from '../src/core/models/index.js';
+import {
+  ALIAS_NAMES, BLOCK_END, BLOCK_START, SHELLS, installBlock, renderBlock, uninstallBlock,
+  TEXT_MODES as MODES,
+} from '../src/core/models/index.js';
 import type { Shell } from '../src/core/models/index.js';
 import { FieldError } from '../src/core/errors.js';
 

@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
-import { parseTemplate, pickTemplate, templateInstruction, DEFAULT_TEMPLATES, checkStructure, validateCheckName, CHECKS, splitSql, outline } from '../src/core/checks/index.js';
+import {
+  parseTemplate, pickTemplate, templateInstruction, DEFAULT_TEMPLATES, checkStructure, validateCheckName,
+  CHECKS, splitSql, outline,
+} from '../src/core/checks/index.js';
 import type { Template, ParseTs } from '../src/core/checks/index.js';
 import { mergeRepair, repairRequest, repairTargets, checkFields } from '../src/core/generation/index.js';
 import { parseModelfile, MODES } from '../src/core/models/index.js';

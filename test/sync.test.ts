@@ -5,7 +5,11 @@ import { renderRecord, applyMark, parseMinutes, parseOutcome, updateLab } from '
 import type { ArtifactFrontmatter } from '../src/core/artifacts/index.js';
 import { FieldError } from '../src/core/errors.js';
 import { sha256 } from '../src/core/content-hash.js';
-import { pickBranchName, safeRelativePath, normaliseImportDir, emptyManifest, parseManifest, recordSync, renderManifest, MANIFEST_VERSION, planSync, readRecord, sourceArtifact, commitMessage, promptsByRecord, renderHandoff } from '../src/core/sync/index.js';
+import {
+  pickBranchName, safeRelativePath, normaliseImportDir, emptyManifest, parseManifest, recordSync,
+  renderManifest, MANIFEST_VERSION, planSync, readRecord, sourceArtifact, commitMessage, promptsByRecord,
+  renderHandoff,
+} from '../src/core/sync/index.js';
 import type { SyncManifest, PlanInput, SyncPlan, SourceArtifact, HandoffInput } from '../src/core/sync/index.js';
 import { lineHashes } from '../src/core/report/index.js';
 import type { SessionEvent } from '../src/core/sessions/index.js';

@@ -8,7 +8,10 @@ import type { GenerationEvent } from '../core/generation/index.js';
 import { loadPacingState, pacingStatePath, savePacingState } from '../adapters/config/index.js';
 import { readSensors, sensorsFromEnv } from '../adapters/device/index.js';
 import type { ConfiguredSensors } from '../adapters/device/index.js';
-import { pacingThresholds, evaluate, recordRun, cachedReadings, withSensorCache, toSnapshot, cooldownQuestion, forcedNote, sessionTip, thermalError, warmWarning } from '../core/pacing/index.js';
+import {
+  pacingThresholds, evaluate, recordRun, cachedReadings, withSensorCache, toSnapshot, cooldownQuestion,
+  forcedNote, sessionTip, thermalError, warmWarning,
+} from '../core/pacing/index.js';
 import type { PacingThresholds, PacingDecision, PacingState, PacingSnapshot } from '../core/pacing/index.js';
 import type { PacedAction } from '../core/sessions/index.js';
 import type { Clock } from '../core/clock.js';

@@ -15,7 +15,10 @@ import type { Mode } from '../core/models/index.js';
 import { validateProjectName } from '../core/artifacts/index.js';
 import { stamp, renderSessionMarkdown, summariseSession } from '../core/sessions/index.js';
 import type { Rating } from '../core/artifacts/index.js';
-import { createArtifactStore, rateArtifact, endSession, listSessionIds, readSession, sessionsDir, createTuiSession, findCrashedSession, resumeTuiSession, ensureProject, templatesForMode, loadTemplate, loadModelfile } from '../adapters/workspace/index.js';
+import {
+  createArtifactStore, rateArtifact, endSession, listSessionIds, readSession, sessionsDir, createTuiSession,
+  findCrashedSession, resumeTuiSession, ensureProject, templatesForMode, loadTemplate, loadModelfile,
+} from '../adapters/workspace/index.js';
 import { writeFileAtomic } from '../adapters/fs/index.js';
 import { configDir } from '../adapters/config/index.js';
 import { createOllamaAdmin, chatFromSettings } from '../adapters/ollama/index.js';

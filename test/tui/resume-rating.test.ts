@@ -5,9 +5,13 @@ import { join } from 'node:path';
 import matter from 'gray-matter';
 import { rateRecord, ratingOf, withRating, renderRecord } from '../../src/core/artifacts/index.js';
 import type { ArtifactFrontmatter } from '../../src/core/artifacts/index.js';
-import { historyOf, looksCrashed, outlineSession, parseSessionLog, stamp, renderSessionMarkdown } from '../../src/core/sessions/index.js';
+import {
+  historyOf, looksCrashed, outlineSession, parseSessionLog, stamp, renderSessionMarkdown,
+} from '../../src/core/sessions/index.js';
 import type { SessionEvent, SessionEventBody } from '../../src/core/sessions/index.js';
-import { rateArtifact, loadTemplate, createTuiSession, findCrashedSession, resumeTuiSession } from '../../src/adapters/workspace/index.js';
+import {
+  rateArtifact, loadTemplate, createTuiSession, findCrashedSession, resumeTuiSession,
+} from '../../src/adapters/workspace/index.js';
 
 const at = new Date('2026-11-21T10:00:00Z');
 const ev = (body: SessionEventBody): SessionEvent => stamp(at, body);

@@ -6,8 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createBpeCounter, parseBpeAsset, calibrate, calibrationRatio, estimateCounter, exactCounter } from '../../core/budget/index.js';
-import type { BpeTables, CalibrationTable, ChatTemplate, CounterKind, TokenCounter, CounterPort } from '../../core/budget/index.js';
+import {
+  createBpeCounter, parseBpeAsset, calibrate, calibrationRatio, estimateCounter, exactCounter,
+} from '../../core/budget/index.js';
+import type {
+  BpeTables, CalibrationTable, ChatTemplate, CounterKind, TokenCounter, CounterPort,
+} from '../../core/budget/index.js';
 import { writeFileAtomic } from '../fs/index.js';
 import { PACKAGE_ROOT } from '../fs/index.js';
 

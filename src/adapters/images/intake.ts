@@ -13,7 +13,10 @@ import type { Sharp, SharpOptions } from 'sharp';
 import { FieldError, isFieldError } from '../../core/errors.js';
 import { imageBudgetTokens } from '../../core/budget/index.js';
 import type { VisionFamily } from '../../core/budget/index.js';
-import { JPEG_QUALITY, MAX_STREAMED_PIXELS, SNIFF_BYTES, chooseEncoding, detectImageFormat, formatProblem, pixelProblem, snapshotName, targetSize } from '../../core/images/index.js';
+import {
+  JPEG_QUALITY, MAX_STREAMED_PIXELS, SNIFF_BYTES, chooseEncoding, detectImageFormat, formatProblem,
+  pixelProblem, snapshotName, targetSize,
+} from '../../core/images/index.js';
 import type { OutputFormat, PreparedImage, SourceFormat } from '../../core/images/index.js';
 import { writeFileAtomic } from '../fs/index.js';
 

@@ -9,7 +9,9 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { FieldError } from '../../core/errors.js';
 import { sha256 } from '../../core/content-hash.js';
-import { defaultImportDir, normaliseImportDir, SYNC_TRAILER, MANIFEST_FILE, parseManifest } from '../../core/sync/index.js';
+import {
+  defaultImportDir, normaliseImportDir, SYNC_TRAILER, MANIFEST_FILE, parseManifest,
+} from '../../core/sync/index.js';
 import type { SyncManifest } from '../../core/sync/index.js';
 import type { Settings } from '../config/index.js';
 import { mapLimit, readTextOrNull } from '../fs/index.js';

@@ -2,7 +2,9 @@
  * `field budget [prompt] [-f FILE]`: the plan `field <mode>` would make, without sending anything.
  * Exit 0 when it fits, 20 when it does not (so scripts can check before they send).
  */
-import { formatBreakdown, overBudgetError, planBudget, planWithCounters, fitAttachments, templateFor } from '../../core/budget/index.js';
+import {
+  formatBreakdown, overBudgetError, planBudget, planWithCounters, fitAttachments, templateFor,
+} from '../../core/budget/index.js';
 import type { BudgetPlan, BudgetRequest, FitAction } from '../../core/budget/index.js';
 import { FieldError } from '../../core/errors.js';
 import { MODE_SPECS, TEXT_MODES } from '../../core/models/index.js';

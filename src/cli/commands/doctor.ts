@@ -18,7 +18,9 @@ import { sensorsFromEnv } from '../../adapters/device/index.js';
 import { configDefault, DEFAULT_OLLAMA_HOST, isLoopbackHost, normaliseOllamaHost } from '../../core/config/index.js';
 import type { ConfigValue } from '../../core/config/index.js';
 import { blocking, diagnose, exitCode, summarize } from '../../core/doctor/index.js';
-import type { BaseModelFact, ContextFact, DoctorFacts, FieldModelFact, Finding, ModelsFact, Problem } from '../../core/doctor/index.js';
+import type {
+  BaseModelFact, ContextFact, DoctorFacts, FieldModelFact, Finding, ModelsFact, Problem,
+} from '../../core/doctor/index.js';
 import type { SensorPort } from '../../core/pacing/index.js';
 import { isFieldError } from '../../core/errors.js';
 import { MODE_SPECS, MODES, assessMode, findListed } from '../../core/models/index.js';

@@ -5,7 +5,9 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { FieldError } from '../../core/errors.js';
-import { parseRecord, applyMark, parseMinutes, parseOutcome, readLab, validateProjectName } from '../../core/artifacts/index.js';
+import {
+  parseRecord, applyMark, parseMinutes, parseOutcome, readLab, validateProjectName,
+} from '../../core/artifacts/index.js';
 import { readRecord } from '../../core/sync/index.js';
 import { writeFileAtomic } from '../../adapters/fs/index.js';
 import { listProjects, listRecordPaths } from '../../adapters/workspace/index.js';

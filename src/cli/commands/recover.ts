@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { FieldError } from '../../core/errors.js';
 import { validateProjectName } from '../../core/artifacts/index.js';
 import type { PartialState } from '../../core/artifacts/index.js';
-import { discardPartial, listPartials, promotePartial, removeTempFiles, staleTempFiles } from '../../adapters/workspace/index.js';
+import {
+  discardPartial, listPartials, promotePartial, removeTempFiles, staleTempFiles,
+} from '../../adapters/workspace/index.js';
 import type { PartialInfo, RecoverOutcome } from '../../adapters/workspace/index.js';
 import { loadEnvironment } from '../../deps.js';
 import { confirm } from '../confirm.js';

@@ -6,8 +6,14 @@
  */
 import { FieldError } from '../../core/errors.js';
 import { validateProjectName, isMarkOutcome, readLab } from '../../core/artifacts/index.js';
-import { aggregateChecks, filterSince, summariseRecord, summariseActivity, summariseMarks, measureFile, summariseSurvival, inWindow, parseSince } from '../../core/report/index.js';
-import type { PassRow, RecordSummary, ActivityReport, MarkedArtifact, MarksReport, SurvivalFile, SurvivalSummary, ReportWindow } from '../../core/report/index.js';
+import {
+  aggregateChecks, filterSince, summariseRecord, summariseActivity, summariseMarks, measureFile,
+  summariseSurvival, inWindow, parseSince,
+} from '../../core/report/index.js';
+import type {
+  PassRow, RecordSummary, ActivityReport, MarkedArtifact, MarksReport, SurvivalFile, SurvivalSummary,
+  ReportWindow,
+} from '../../core/report/index.js';
 import { readRecords, readSessionLogs, listProjects } from '../../adapters/workspace/index.js';
 import type { RecordFile } from '../../adapters/workspace/index.js';
 import { checkLabRepo, readManifest, resolveLabTarget, observeSurvival } from '../../adapters/lab/index.js';

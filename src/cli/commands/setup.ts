@@ -4,7 +4,10 @@
  */
 import type { ProgressResponse } from 'ollama';
 import { FieldError, isFieldError } from '../../core/errors.js';
-import { MODES, MODE_SPECS, isMode, toCreateRequest, assessMode, createPullTally, describeSharing, findListed, planChanges, planSetup } from '../../core/models/index.js';
+import {
+  MODES, MODE_SPECS, isMode, toCreateRequest, assessMode, createPullTally, describeSharing, findListed,
+  planChanges, planSetup,
+} from '../../core/models/index.js';
 import type { Mode, CreateRequest, ModeModelfile, PlanFacts, PlanItem, SetupPlan } from '../../core/models/index.js';
 import { createOllamaAdmin } from '../../adapters/ollama/index.js';
 import type { InstalledModel, ModelDetails, OllamaAdmin } from '../../adapters/ollama/index.js';

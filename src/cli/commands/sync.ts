@@ -9,12 +9,18 @@ import { join } from 'node:path';
 import { FieldError } from '../../core/errors.js';
 import { validateProjectName } from '../../core/artifacts/index.js';
 import { isSecretRuleId, SECRET_RULE_IDS } from '../../core/secrets/index.js';
-import { pickBranchName, emptyManifest, attention, planSync, commitMessage, handoffPath, oneLine, promptsByRecord, renderHandoff } from '../../core/sync/index.js';
+import {
+  pickBranchName, emptyManifest, attention, planSync, commitMessage, handoffPath, oneLine, promptsByRecord,
+  renderHandoff,
+} from '../../core/sync/index.js';
 import type { PlannedArtifact, SyncPlan, HandoffInput } from '../../core/sync/index.js';
 import { summariseSession } from '../../core/sessions/index.js';
 import type { SessionStats } from '../../core/sessions/index.js';
 import { readSession, sessionsDir, readProjectArtifacts } from '../../adapters/workspace/index.js';
-import { checkLabRepo, commitImport, dirtyPaths, gitTopLevel, hashLabFiles, localBranches, readManifest, requireLabTarget, resolveLabTarget, applySync } from '../../adapters/lab/index.js';
+import {
+  checkLabRepo, commitImport, dirtyPaths, gitTopLevel, hashLabFiles, localBranches, readManifest,
+  requireLabTarget, resolveLabTarget, applySync,
+} from '../../adapters/lab/index.js';
 import type { LabTarget, ApplyResult } from '../../adapters/lab/index.js';
 import { loadEnvironment } from '../../deps.js';
 import { confirm } from '../confirm.js';

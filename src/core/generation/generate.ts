@@ -3,7 +3,10 @@
  * An async generator of events so the one-shot CLI and the TUI consume the same thing.
  */
 import { sha256 } from '../content-hash.js';
-import { composeUserMessage, overBudgetError, planBudget, planWithCounters, fitAttachments, promptWasCut, templateFor, estimateTokens } from '../budget/index.js';
+import {
+  composeUserMessage, overBudgetError, planBudget, planWithCounters, fitAttachments, promptWasCut,
+  templateFor, estimateTokens,
+} from '../budget/index.js';
 import type { BudgetPlan, BudgetRequest, TokenCounter, FitAction } from '../budget/index.js';
 import { fitHistory, summarizeWith } from './history-fit.js';
 import { decideStatus, renderRecord, titleFrom, CODE_TARGETS, extractCode, slugify } from '../artifacts/index.js';

@@ -8,7 +8,10 @@ import type { BudgetPlan } from '../budget/index.js';
 import type { ArtifactQuality, ArtifactStatus, RepairState } from '../artifacts/index.js';
 import { FieldError, isFieldError } from '../errors.js';
 import type { GenerationEvent } from './events.js';
-import { blockLang, fencedBlocks, headingMatches, outline, reviewKey, sectionAt, checkStructure, formatFinding, needsTypeScript, pickTemplate } from '../checks/index.js';
+import {
+  blockLang, fencedBlocks, headingMatches, outline, reviewKey, sectionAt, checkStructure, formatFinding,
+  needsTypeScript, pickTemplate,
+} from '../checks/index.js';
 import type { CheckLang, Finding, ParseTs, StructureResult, Template } from '../checks/index.js';
 import type { Mode } from '../models/index.js';
 import type { ChatPort } from './ports.js';
